@@ -120,18 +120,20 @@ def write_json_atomic(
     tmp.write_text(json.dumps(obj, indent=1, default=str)); os.replace(tmp, path)
     return path
 
-# %% ../nbs/00_core.ipynb #ad9b121f
+# %% ../nbs/00_core.ipynb #f9e9fb58
 def save_artifact(
     path:str|Path, # artifact folder (replaced atomically)
     tensors:dict, # name -> tensor, stored in `<kind>.safetensors`
     manifest:dict, # JSON-serialisable metadata
     kind:str, # what the artifact is: 'condensed', 'teacher', 'cache', ...
     files:dict|None=None, # extra name -> text files to write in the folder
+    extra_tensors:dict|None=None, # extra file name -> dict of tensors, each written as a safetensors file
 ) -> Path:
     "Save `tensors` and `manifest` atomically as a folder `path` with `<kind>.safetensors` and `manifest.json`."
     meta = dict(kind=kind, format_version=FORMAT_VERSION, version=prism_nb.__version__, **manifest)
     with atomic_dir(path) as tmp:
-        save_file({k: v.detach().contiguous().cpu() for k, v in tensors.items()}, str(tmp/f'{kind}.safetensors'))
+        for fname, ts in {f'{kind}.safetensors': tensors, **(extra_tensors or {})}.items():
+            save_file({k: v.detach().contiguous().cpu() for k, v in ts.items()}, str(tmp/fname))
         for name, text in (files or {}).items(): (tmp/name).write_text(text)
         (tmp/MANIFEST).write_text(json.dumps(meta, indent=1, default=str))
     return Path(path)
