@@ -18,7 +18,7 @@ demo: install
 
 test: install
 	BIN=$(BIN) bash tests/check_sync.sh
-	$(BIN)/python -m pytest -n 2 -q tests
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 -q tests
 
 clean:
 	rm -rf $(VENV) runs

@@ -17,7 +17,7 @@ Choices (all flags):
 usage: .venv/bin/python benchmarks/full_data.py [--epochs 20 --frame-epochs 4 --batch 32 --seeds 1]
 """
 from __future__ import annotations
-import argparse, os, platform, shlex, sys, time
+import argparse, json, os, platform, shlex, sys, time
 from pathlib import Path
 import torch
 import prism_nb
@@ -47,6 +47,11 @@ def pair_scores(res:dict, pairs) -> dict:
                       swapped=100 * sum(out[f'{a}/{b}']['swapped'] * (sum(conf[cls.index(a)]) + sum(conf[cls.index(b)])) / 100 for a, b in pairs) / n)
     return out
 
+def _parse(kv:str):
+    key, _, val = kv.partition('=')
+    try: return key, json.loads(val)
+    except json.JSONDecodeError: return key, val
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--epochs', type=int, default=20, help='MiniC3D epochs')
@@ -54,15 +59,19 @@ def main(argv=None):
     p.add_argument('--batch', type=int, default=32)
     p.add_argument('--seeds', type=int, default=1)
     p.add_argument('--archs', default='miniC3D,convnet_mean')
+    p.add_argument('--protocol', default='vdsd')
+    p.add_argument('--set', action='append', default=[], metavar='KEY=VALUE',
+                   help='EvalConfig override, e.g. --set optimizer=adamw --set lr=0.001 (values parsed as JSON when possible)')
     p.add_argument('--out', default=str(Path(__file__).resolve().parents[1]/'results'/'full_data.json'))
     a = p.parse_args(argv)
     t0 = time.time()
+    overrides = {**dict(batch=a.batch, test_flip=False), **dict(_parse(kv) for kv in a.set)}
     train, test = synth_actions()
     print(f'train {train}\ntest {test}', flush=True)
     results = {}
     for arch in a.archs.split(','):
         epochs = a.epochs if arch == 'miniC3D' else a.frame_epochs
-        r = evaluate(train, test, 'vdsd', arch, seeds=a.seeds, epochs=epochs, batch=a.batch, test_flip=False, device='cpu')
+        r = evaluate(train, test, a.protocol, arch, seeds=a.seeds, epochs=epochs, device='cpu', **overrides)
         results[arch] = dict(top1=r['top1'], top5=r['top5'], motion_pairs=pair_scores(r, MOTION_PAIRS), per_class=r['per_class'],
                              confusion=r['confusion'], epochs=epochs, batch=r['batch'], final_loss=r['final_loss'],
                              wall_s=r['wall_s'], config=r['config'])
@@ -70,7 +79,7 @@ def main(argv=None):
               f"({r['wall_s']:.0f} s)", flush=True)
     c3d = results.get('miniC3D')
     out = dict(benchmark='full_data', dataset=train.name, classes=train.classes, n_train=len(train), n_test=len(test),
-               protocol='vdsd (epochs, batch and test_flip overridden, see docstring)', motion_pairs=MOTION_PAIRS,
+               protocol=a.protocol, overrides=overrides, motion_pairs=MOTION_PAIRS,
                results=results, target=dict(miniC3D_top1=TARGET_C3D_TOP1, met=None if c3d is None else c3d['top1']['mean'] >= TARGET_C3D_TOP1),
                command=' '.join(shlex.quote(x) for x in [sys.executable.replace(str(Path.cwd()) + '/', '')] + sys.argv),
                machine=machine(), wall_s=time.time() - t0)

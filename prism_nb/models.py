@@ -1,4 +1,4 @@
-"""The networks: MiniC3D (the ConvNet3D of the video condensation literature), per-frame ConvNets with temporal heads, and torchvision's video ResNets, behind one registry `get_model`.
+"""The networks behind one registry `get_model`: MiniC3D, per-frame ConvNets with temporal heads, torchvision video ResNets.
 
 Docs: https://prism-nb.github.io/prism_nb/models.html.md"""
 

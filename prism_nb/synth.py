@@ -16,14 +16,15 @@ from .videos import VideoSet
 __all__ = ['TRAJECTORY_KEYS', 'NEUTRAL', 'TRAVEL', 'BOUNCE_TRAVEL', 'CIRCLE_RADIUS', 'CIRCLE_TURNS', 'ZIGZAG_AMPLITUDE',
            'ZIGZAG_CYCLES', 'PENDULUM_LENGTH', 'PENDULUM_SWING', 'PENDULUM_CYCLES', 'GROW_RATIO', 'ROTATE_TURNS',
            'BLINK_CYCLES', 'BLINK_SHARPNESS', 'COLOUR_TURNS', 'MOTIONS', 'DEFAULT_CLASSES', 'PAIRS', 'CLIP_FRAMES',
-           'SPEED_RANGE', 'SHAPES', 'SQUARE_HALF', 'TRIANGLE_INRADIUS', 'RING_INNER', 'CROSS_HALF_WIDTH',
-           'RADIUS_RANGE', 'CENTRE_JITTER', 'OBJECT_SATURATION', 'OBJECT_VALUE', 'SHADE', 'BG_SATURATION', 'BG_VALUE',
-           'BG_GRATINGS', 'BG_FREQUENCY', 'BG_CONTRAST', 'DISTRACTOR_RADIUS', 'DISTRACTOR_ALPHA', 'DISTRACTOR_SPREAD',
-           'DISTRACTOR_DRIFT', 'PIXEL_CHUNK', 'SPLITS', 'SPEC_PREFIX', 'normalised_time', 'trajectory', 'translate',
-           'bounce', 'circle', 'zigzag', 'pendulum', 'scale', 'rotate', 'blink', 'colour_cycle', 'motion_trajectory',
-           'shape_sdf', 'coverage', 'sample_appearance', 'hsv_to_rgb', 'object_layers', 'pixel_grid',
-           'render_background', 'composite_layer', 'single_thread', 'render_videos', 'class_generator', 'render_class',
-           'synth_spec', 'parse_synth_spec', 'resolve_classes', 'synth_actions', 'montage']
+           'CLIP_STRIDE', 'CLIP_SPAN', 'SPEED_RANGE', 'SHAPES', 'SQUARE_HALF', 'TRIANGLE_INRADIUS', 'RING_INNER',
+           'CROSS_HALF_WIDTH', 'RADIUS_RANGE', 'CENTRE_JITTER', 'OBJECT_SATURATION', 'OBJECT_VALUE', 'SHADE',
+           'BG_SATURATION', 'BG_VALUE', 'BG_GRATINGS', 'BG_FREQUENCY', 'BG_CONTRAST', 'DISTRACTOR_RADIUS',
+           'DISTRACTOR_ALPHA', 'DISTRACTOR_SPREAD', 'DISTRACTOR_DRIFT', 'PIXEL_CHUNK', 'SPLITS', 'SPEC_PREFIX',
+           'MIN_SIZE', 'normalised_time', 'trajectory', 'translation', 'bounce', 'circling', 'zigzag', 'pendulum',
+           'scaling', 'spinning', 'blink', 'colour_cycle', 'motion_trajectory', 'shape_sdf', 'coverage',
+           'sample_appearance', 'hsv_to_rgb', 'object_layers', 'pixel_grid', 'render_background', 'composite_layer',
+           'single_thread', 'render_videos', 'class_generator', 'render_class', 'synth_spec', 'parse_synth_spec',
+           'resolve_classes', 'synth_actions', 'montage']
 
 # %% ../nbs/02_synth.ipynb #50ff5065
 def normalised_time(
@@ -48,7 +49,7 @@ def trajectory(
     if bad: raise ValueError(f"trajectory: unknown keys {sorted(bad)}; expected some of {TRAJECTORY_KEYS}")
     return {k: torch.as_tensor(kw.get(k, NEUTRAL[k]), dtype=u.dtype, device=u.device).expand_as(u).clone() for k in TRAJECTORY_KEYS}
 
-# %% ../nbs/02_synth.ipynb #64119e61
+# %% ../nbs/02_synth.ipynb #41e9cba5
 TRAVEL = 0.9 # translation distance over the whole video
 BOUNCE_TRAVEL = 0.8 # distance out (and back) of a bounce
 CIRCLE_RADIUS = 0.45 # radius of the circular path
@@ -58,18 +59,18 @@ ZIGZAG_CYCLES = 3.0 # full zigzag periods per video
 PENDULUM_LENGTH = 0.8 # distance from the (off-canvas) pivot to the object
 PENDULUM_SWING = 0.7 # largest swing angle, radians
 PENDULUM_CYCLES = 1.5 # full swings (there and back) per video
-GROW_RATIO = 2.2 # radius at the last frame / radius at the first frame
+GROW_RATIO = 3.0 # radius at the last frame / radius at the first frame
 ROTATE_TURNS = 0.75 # object revolutions per video
 BLINK_CYCLES = 3.0 # on-off periods per video
 BLINK_SHARPNESS = 2.0 # slope of the on/off edges (1: sinusoidal)
 COLOUR_TURNS = 1.0 # turns around the colour wheel per video
 
-# %% ../nbs/02_synth.ipynb #5d7218e0
+# %% ../nbs/02_synth.ipynb #14de7b74
 def _tri(x): return 1 - 4 * (x - torch.floor(x + 0.5)).abs() # triangle wave: period 1, +1 at integers, -1 at half-integers
 
 def _heading(heading, s): return dict(dx=torch.cos(heading) * s, dy=torch.sin(heading) * s)
 
-def translate(dx_sign, dy_sign):
+def translation(dx_sign, dy_sign):
     "A straight constant-speed motion through the centre, along (`dx_sign`, `dy_sign`)."
     def f(u, speed, phase, heading):
         s = TRAVEL * speed * (u - 0.5)
@@ -80,7 +81,7 @@ def bounce(u, speed, phase, heading):
     "Out and back along a random heading, turning at the middle frame: the first and last positions coincide."
     return trajectory(u, **_heading(heading, BOUNCE_TRAVEL * speed * ((2 * u - 1).abs() - 0.5)))
 
-def circle(sign):
+def circling(sign):
     "A circular path, clockwise on screen for `sign=1`, anticlockwise for `sign=-1`, from a random starting angle."
     def f(u, speed, phase, heading):
         a = 2 * math.pi * (phase + sign * CIRCLE_TURNS * speed * (u - 0.5))
@@ -98,12 +99,12 @@ def pendulum(u, speed, phase, heading):
     th = PENDULUM_SWING * torch.sin(2 * math.pi * (PENDULUM_CYCLES * speed * u + phase))
     return trajectory(u, dx=PENDULUM_LENGTH * torch.sin(th), dy=PENDULUM_LENGTH * (torch.cos(th) - 1 + (1 - math.cos(PENDULUM_SWING)) / 2))
 
-def scale(sign):
+def scaling(sign):
     "Growing (`sign=1`) or shrinking (`sign=-1`) exponentially, around the random size at the middle frame."
     def f(u, speed, phase, heading): return trajectory(u, scale=GROW_RATIO ** (sign * speed * (u - 0.5)))
     return f
 
-def rotate(sign):
+def spinning(sign):
     "Spinning in place, clockwise on screen for `sign=1`."
     def f(u, speed, phase, heading): return trajectory(u, angle=sign * 2 * math.pi * ROTATE_TURNS * speed * (u - 0.5))
     return f
@@ -116,14 +117,14 @@ def colour_cycle(u, speed, phase, heading):
     "Staying in place while the hue turns around the colour wheel."
     return trajectory(u, hue=COLOUR_TURNS * speed * (u - 0.5))
 
-# %% ../nbs/02_synth.ipynb #cff08dfa
+# %% ../nbs/02_synth.ipynb #083cde35
 MOTIONS = dict(
-    translate_right=translate(1, 0), translate_left=translate(-1, 0),
-    translate_up=translate(0, -1), translate_down=translate(0, 1),
-    circle_cw=circle(1), circle_ccw=circle(-1),
+    translate_right=translation(1, 0), translate_left=translation(-1, 0),
+    translate_up=translation(0, -1), translate_down=translation(0, 1),
+    circle_cw=circling(1), circle_ccw=circling(-1),
     bounce=bounce, zigzag=zigzag,
-    grow=scale(1), shrink=scale(-1),
-    pendulum=pendulum, rotate_cw=rotate(1), rotate_ccw=rotate(-1),
+    grow=scaling(1), shrink=scaling(-1),
+    pendulum=pendulum, rotate_cw=spinning(1), rotate_ccw=spinning(-1),
     blink=blink, colour_cycle=colour_cycle,
 )
 DEFAULT_CLASSES = list(MOTIONS)[:10]
@@ -146,8 +147,10 @@ def motion_trajectory(
     if name not in MOTIONS: raise ValueError(f"unknown motion {name!r}; expected one of {list(MOTIONS)}")
     return MOTIONS[name](u, _column(speed, u), _column(phase, u), _column(heading, u))
 
-# %% ../nbs/02_synth.ipynb #390b943b
-CLIP_FRAMES = 16 # frames per clip of the default sampler
+# %% ../nbs/02_synth.ipynb #e6559505
+CLIP_FRAMES = 8 # frames per clip of the default sampler
+CLIP_STRIDE = 2 # step between clip frames
+CLIP_SPAN = (CLIP_FRAMES - 1) * CLIP_STRIDE + 1 # frames covered by one clip
 SPEED_RANGE = (0.8, 1.2) # per-video speed jitter
 
 # %% ../nbs/02_synth.ipynb #d6c4b19c
@@ -406,7 +409,9 @@ def resolve_classes(
     if len(set(classes)) != len(classes) or not classes: raise ValueError(f"classes: expected distinct motion names, got {classes}")
     return classes
 
-# %% ../nbs/02_synth.ipynb #e01daf40
+# %% ../nbs/02_synth.ipynb #256fc453
+MIN_SIZE = 8 # smallest frame side (pixels) at which the shapes are still recognisable
+
 def synth_actions(
     classes:int|list=10, # number of classes (the first of MOTIONS) or a list of motion names
     train_per_class:int=60, # training videos per class
@@ -420,8 +425,11 @@ def synth_actions(
 ) -> tuple[VideoSet, VideoSet]:
     "The SynthActions `(train, test)` pair of `VideoSet`s."
     names = resolve_classes(classes)
-    if length > 2 * CLIP_FRAMES - 1:
-        warnings.warn(f"length={length}: with {CLIP_FRAMES}-frame clips some clips of a bounce miss its turn (designed for <= {2 * CLIP_FRAMES - 1})")
+    for arg, val, lo in (('train_per_class', train_per_class, 1), ('test_per_class', test_per_class, 1), ('length', length, 2),
+                         ('size', size, MIN_SIZE), ('noise', noise, 0), ('distractors', distractors, 0)):
+        if val < lo: raise ValueError(f"synth_actions: {arg} must be >= {lo}, got {val}")
+    if length > 2 * CLIP_SPAN - 1:
+        warnings.warn(f"length={length}: with clips spanning {CLIP_SPAN} frames some clips of a bounce miss its turn (designed for <= {2 * CLIP_SPAN - 1})")
     spec = synth_spec(classes, train_per_class, test_per_class, length, size, noise, distractors, seed)
     sets = []
     for split, per in zip(SPLITS, (train_per_class, test_per_class)):
@@ -430,7 +438,7 @@ def synth_actions(
         labels = torch.arange(len(names)).repeat_interleave(per)
         with single_thread():
             sets.append(VideoSet.from_videos(vids, labels, names, names=[f'synth/{split}/{c}/{i}' for c in names for i in range(per)],
-                        clip_frames=CLIP_FRAMES, clip_stride=1, train_sampler='random', test_sampler='centre', name=spec))
+                        clip_frames=CLIP_FRAMES, clip_stride=CLIP_STRIDE, train_sampler='random', test_sampler='centre', name=spec))
     return tuple(sets)
 
 # %% ../nbs/02_synth.ipynb #e2027d8e
