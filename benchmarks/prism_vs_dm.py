@@ -5,6 +5,8 @@ condensed set, seeded like it); results are mean +- std over the seeds. Resumabl
 
     python benchmarks/prism_vs_dm.py                       # all variants, 3 seeds -> results/prism_vs_dm.json
     python benchmarks/prism_vs_dm.py --seeds 1 --iters 20 --epochs 20 --out /tmp/b   # a quick smoke run
+    python benchmarks/prism_vs_dm.py --variants prism-direct,prism-none,ablate-random,ablate-l2,ablate-no-warmup,ablate-no-cooldown,ablate-eight,ablate-all \
+        --seeds 1 --results results/ablations.json                                   # the paper's ablations
 """
 import argparse, json, os, platform, sys, time
 from pathlib import Path
@@ -13,16 +15,27 @@ from prism_nb.core import write_json_atomic
 from prism_nb.cache import load_cached
 from prism_nb.artifacts import condense_dataset, evaluate_run, read_manifest
 
+REAL = dict(init='real') # PRISM from the first and last frame of a real clip (the first PRISM version's initialisation)
 VARIANTS = { # name -> (method, CondenseConfig overrides)
-    'prism-direct': ('prism', dict(reading='direct')),
-    'prism-param': ('prism', dict(reading='param')),
-    'prism-none': ('prism', dict(insertion='none')),
     'dm': ('dm', dict()),
+    'prism-direct': ('prism', dict(reading='direct', **REAL)),
+    'prism-param': ('prism', dict(reading='param', **REAL)),
+    'prism-none': ('prism', dict(insertion='none', **REAL)),
+    'prism-noise': ('prism', dict(reading='direct', init='noise')),
 }
+ABLATIONS = { # the PRISM paper's ablations, each one change to the 'prism-direct' run
+    'ablate-random': ('prism', dict(reading='direct', insertion='random', **REAL)),
+    'ablate-l2': ('prism', dict(reading='direct', insertion='l2', **REAL)),
+    'ablate-no-warmup': ('prism', dict(reading='direct', warmup=0., **REAL)),
+    'ablate-no-cooldown': ('prism', dict(reading='direct', cooldown=0., **REAL)),
+    'ablate-eight': ('prism', dict(reading='direct', init='eight')),
+    'ablate-all': ('prism', dict(reading='direct', init='all')),
+}
+VARIANTS.update(ABLATIONS)
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--variants', default=','.join(VARIANTS)); p.add_argument('--seeds', type=int, default=3)
+    p.add_argument('--variants', default='dm,prism-direct,prism-param,prism-none'); p.add_argument('--seeds', type=int, default=3)
     p.add_argument('--iters', type=int, default=None); p.add_argument('--epochs', type=int, default=None)
     p.add_argument('--data', default='synth'); p.add_argument('--device', default=None)
     p.add_argument('--out', default='runs/prism_vs_dm'); p.add_argument('--results', default='results/prism_vs_dm.json')

@@ -133,7 +133,7 @@ def render(
     tmp.replace(out)
     return out
 
-# %% ../nbs/11_artifacts.ipynb #a3f87b9f
+# %% ../nbs/11_artifacts.ipynb #26b57842
 def load_data(
     spec:str='synth', # dataset spec (see `prism_nb.datasets.parse_spec`)
     cache:bool=True, # read through the decoded-clip cache
@@ -152,13 +152,14 @@ def condense_dataset(
     dtype:str='float32', # storage type of the key frames
     train=None, # an already loaded training `VideoSet` (skips loading `data`)
     callback=None, # passed to `condense`
+    preset:str|None=None, # dataset kind whose preset applies (default: the kind of `data`)
     **overrides, # `CondenseConfig` fields
 ) -> Path:
     "Condense the dataset `data` and save the run folder `out`; nothing is written if the run is interrupted."
     from dataclasses import asdict
     from prism_nb.datasets import parse_spec
     if train is None: train, _ = load_data(data)
-    cfg = condense_config(parse_spec(data).kind, method, vpc, **overrides)
+    cfg = condense_config(preset or parse_spec(data).kind, method, vpc, **overrides)
     t0 = time.time()
     videos, log = condense(train, cfg, device, callback)
     return save_condensed(out, videos, data, train.classes, asdict(cfg), time.time() - t0, log.tensors(), dtype,

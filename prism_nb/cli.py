@@ -41,7 +41,7 @@ def config_overrides(
     "The dataclass fields given on the command line."
     return {f.name: getattr(args, f.name) for f in fields(config_cls) if f.name not in skip and getattr(args, f.name, None) is not None}
 
-# %% ../nbs/12_cli.ipynb #1be1c3c6
+# %% ../nbs/12_cli.ipynb #ac32f813
 def build_parser() -> argparse.ArgumentParser:
     "The `prism-nb` argument parser with all sub-commands."
     p = argparse.ArgumentParser(prog='prism-nb', description='Video dataset condensation with PRISM and its baselines.')
@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument('--method', default='prism', choices=METHODS); c.add_argument('--data', default='synth', help='dataset spec (default: SynthActions)')
     c.add_argument('--vpc', type=int, default=1, help='synthetic videos per class'); c.add_argument('--out', required=True, help='run folder to write')
     c.add_argument('--seed', type=int, default=0); c.add_argument('--dtype', default='float32', choices=['float32', 'float16', 'uint8'])
+    c.add_argument('--preset', default=None, help="dataset kind whose presets apply, e.g. synth or miniucf (default: the kind of --data)")
     add_config_flags(c)
     e = sub.add_parser('evaluate', help='evaluate a run folder; writes eval-*.json next to it')
     e.add_argument('run'); e.add_argument('--protocol', default='vdsd'); e.add_argument('--arch', default='miniC3D', help='one or more, comma-separated')
@@ -99,11 +100,12 @@ def run_summary(
         lines.append(f"  {e['protocol']}/{e['arch']}: top-1 {e['top1']['mean']:.2f} +- {e['top1']['std']:.2f}, top-5 {e['top5']['mean']:.2f} ({len(e['seeds'])} seeds)")
     return '\n'.join(lines)
 
-# %% ../nbs/12_cli.ipynb #ba52f0a3
+# %% ../nbs/12_cli.ipynb #7d8f468f
 def cmd_condense(args):
     "Condense `args.data` into the run folder `args.out`."
     from prism_nb.artifacts import condense_dataset
-    run = condense_dataset(args.out, args.data, args.method, args.vpc, args.device, args.dtype, seed=args.seed, **config_overrides(args))
+    run = condense_dataset(args.out, args.data, args.method, args.vpc, args.device, args.dtype, preset=args.preset, seed=args.seed,
+                           **config_overrides(args))
     print(run_summary(run)); return run
 
 def cmd_evaluate(args):
@@ -125,7 +127,7 @@ def cmd_info(args):
     "Print the summary of a run folder."
     print(run_summary(args.run))
 
-# %% ../nbs/12_cli.ipynb #88736d8c
+# %% ../nbs/12_cli.ipynb #c86c3440
 DEMO_ITERATIONS = 200 # PRISM iterations of the demo
 DEMO_EPOCHS = 300 # evaluation epochs of the demo
 
@@ -148,7 +150,7 @@ def cmd_demo(args, tiny:bool=False):
     print(f"[2/4] wrote {root} as video files; read back through the UCF101 loader: {rtrain}")
     print(f"      decode {t_dec:.2f} s, cached load {t_warm:.3f} s ({t_dec / max(t_warm, 1e-9):.0f}x faster)")
     it = args.iters or (3 if tiny else DEMO_ITERATIONS)
-    run = condense_dataset(out/'prism-vpc1', spec, 'prism', 1, args.device, train=rtrain, iterations=it,
+    run = condense_dataset(out/'prism-vpc1', spec, 'prism', 1, args.device, train=rtrain, preset='synth', iterations=it,
                            **(dict(batch_real=2) if tiny else {}))
     print(f"[3/4] condensed with PRISM:\n{run_summary(run)}")
     evaluate_run(run, 'vdsd', 'miniC3D', args.seeds, args.epochs or (2 if tiny else DEMO_EPOCHS), args.device, test=rtest)
