@@ -14,7 +14,8 @@ Choices (all flags):
   and circle_cw into circle_ccw, so on SynthActions it would test the wrong label. The passes still draw random clips.
 - one seed per model (the CPU budget); the harness supports more with --seeds.
 
-Measured (2-core AMD EPYC shared with other jobs, load ~4; see results/full_data.json for the recorded run):
+Measured before SynthActions moved to 8-frame clips (16-frame clips at stride 1; 2-core AMD EPYC shared with other jobs,
+load ~4; results/full_data.json holds the recorded run, with the clip settings of its time):
 - vdsd as published (SGD lr 0.01, momentum 0.9), 20 epochs x 19 steps, batch 32: MiniC3D 16.3% top-1 (746 s); the loss
   stays near ln 10 for the first few hundred steps (MiniC3D has no normalisation layers), higher SGD lr (0.05, 0.1) does not help.
 - AdamW lr 1e-3 (the unified protocol's optimiser), hard labels, no augmentation: 20% after 300 steps, 45% after 750,
@@ -88,6 +89,7 @@ def main(argv=None):
               f"({r['wall_s']:.0f} s)", flush=True)
     c3d = results.get('miniC3D')
     out = dict(benchmark='full_data', dataset=train.name, classes=train.classes, n_train=len(train), n_test=len(test),
+               clip=dict(frames=train.clip_frames, stride=train.clip_stride, train_sampler=train.train_sampler, test_sampler=test.test_sampler),
                protocol=a.protocol, overrides=overrides, motion_pairs=MOTION_PAIRS,
                results=results, target=dict(miniC3D_top1=TARGET_C3D_TOP1, met=None if c3d is None else c3d['top1']['mean'] >= TARGET_C3D_TOP1),
                command=' '.join(shlex.quote(x) for x in [sys.executable.replace(str(Path.cwd()) + '/', '')] + sys.argv),

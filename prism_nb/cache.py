@@ -19,10 +19,10 @@ __all__ = ['VIDEOSET_KIND', 'VIDEOSET_TENSORS', 'VIDEOSET_FIELDS', 'HASH_CHARS',
            'save_videoset', 'load_videoset', 'videosets_equal', 'source_signature', 'CacheWarning', 'get_cache_dir',
            'cache_key', 'entry_path', 'write_entry', 'read_entry', 'cached', 'dataset_key', 'load_cached']
 
-# %% ../nbs/05_cache.ipynb #9042d5bd
+# %% ../nbs/05_cache.ipynb #93b0c901
 VIDEOSET_KIND = 'videoset'
 VIDEOSET_TENSORS = ('frames', 'offsets', 'labels')
-VIDEOSET_FIELDS = ('classes', 'names', 'clip_frames', 'clip_stride', 'train_sampler', 'test_sampler', 'name')
+VIDEOSET_FIELDS = ('classes', 'names', 'clip_frames', 'clip_stride', 'train_sampler', 'test_sampler', 'name', 'hflip_ok')
 
 # %% ../nbs/05_cache.ipynb #6dbfc3d9
 def videoset_tensors(
@@ -103,11 +103,11 @@ def source_signature(
         h.update(f"{rel.as_posix()}\t{st.st_size}\t{st.st_mtime_ns}\n".encode())
     return h.hexdigest()[:HASH_CHARS]
 
-# %% ../nbs/05_cache.ipynb #65212d87
+# %% ../nbs/05_cache.ipynb #dabbff8b
 CACHE_ENV = 'PRISM_NB_CACHE'
 DEFAULT_CACHE_DIR = '~/.cache/prism_nb'
 CACHE_KIND = 'cache'
-CACHE_VERSION = 1 # bump when decoding changes in a way that makes old entries wrong
+CACHE_VERSION = 2 # bump when decoding changes in a way that makes old entries wrong
 CACHE_SPLITS = ('train', 'test')
 
 class CacheWarning(UserWarning):

@@ -41,7 +41,7 @@ def config_overrides(
     "The dataclass fields given on the command line."
     return {f.name: getattr(args, f.name) for f in fields(config_cls) if f.name not in skip and getattr(args, f.name, None) is not None}
 
-# %% ../nbs/12_cli.ipynb #ac32f813
+# %% ../nbs/12_cli.ipynb #90417291
 def build_parser() -> argparse.ArgumentParser:
     "The `prism-nb` argument parser with all sub-commands."
     p = argparse.ArgumentParser(prog='prism-nb', description='Video dataset condensation with PRISM and its baselines.')
@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser('evaluate', help='evaluate a run folder; writes eval-*.json next to it')
     e.add_argument('run'); e.add_argument('--protocol', default='vdsd'); e.add_argument('--arch', default='miniC3D', help='one or more, comma-separated')
     e.add_argument('--seeds', type=int, default=3); e.add_argument('--epochs', type=int, default=None)
+    e.add_argument('--no-flip', action='store_true', help='no horizontal flips (for classes that are mirror images, e.g. SynthActions written to disk)')
     r = sub.add_parser('render', help='render a run folder to GIF or MP4, key frames framed in red')
     r.add_argument('run'); r.add_argument('--out', required=True, help='.gif or .mp4 file'); r.add_argument('--fps', type=int, default=4)
     i = sub.add_parser('info', help='summarise a run folder'); i.add_argument('run')
@@ -100,7 +101,7 @@ def run_summary(
         lines.append(f"  {e['protocol']}/{e['arch']}: top-1 {e['top1']['mean']:.2f} +- {e['top1']['std']:.2f}, top-5 {e['top5']['mean']:.2f} ({len(e['seeds'])} seeds)")
     return '\n'.join(lines)
 
-# %% ../nbs/12_cli.ipynb #7d8f468f
+# %% ../nbs/12_cli.ipynb #c4e77468
 def cmd_condense(args):
     "Condense `args.data` into the run folder `args.out`."
     from prism_nb.artifacts import condense_dataset
@@ -112,7 +113,7 @@ def cmd_evaluate(args):
     "Evaluate a run folder."
     from prism_nb.artifacts import evaluate_run
     archs = args.arch.split(',')
-    res = evaluate_run(args.run, args.protocol, archs, args.seeds, args.epochs, args.device)
+    res = evaluate_run(args.run, args.protocol, archs, args.seeds, args.epochs, args.device, **(dict(flip=False, test_flip=False) if args.no_flip else {}))
     for a, r in res.items():
         print(f"{args.run} {r['protocol']}/{a}: top-1 {r['top1']['mean']:.2f} +- {r['top1']['std']:.2f}  "
               f"top-5 {r['top5']['mean']:.2f} +- {r['top5']['std']:.2f}  ({len(r['seeds'])} seeds, {r['wall_s']:.0f} s) -> {r.get('file')}")
@@ -127,7 +128,7 @@ def cmd_info(args):
     "Print the summary of a run folder."
     print(run_summary(args.run))
 
-# %% ../nbs/12_cli.ipynb #c86c3440
+# %% ../nbs/12_cli.ipynb #4a1808a9
 DEMO_ITERATIONS = 200 # PRISM iterations of the demo
 DEMO_EPOCHS = 300 # evaluation epochs of the demo
 
@@ -153,6 +154,7 @@ def cmd_demo(args, tiny:bool=False):
     run = condense_dataset(out/'prism-vpc1', spec, 'prism', 1, args.device, train=rtrain, preset='synth', iterations=it,
                            **(dict(batch_real=2) if tiny else {}))
     print(f"[3/4] condensed with PRISM:\n{run_summary(run)}")
+    rtest.hflip_ok = False # SynthActions' left/right classes are mirror images; the UCF101 files do not record it
     evaluate_run(run, 'vdsd', 'miniC3D', args.seeds, args.epochs or (2 if tiny else DEMO_EPOCHS), args.device, test=rtest)
     print(f"[4/4] evaluated:\n{run_summary(run)}")
     return run

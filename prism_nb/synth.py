@@ -409,7 +409,7 @@ def resolve_classes(
     if len(set(classes)) != len(classes) or not classes: raise ValueError(f"classes: expected distinct motion names, got {classes}")
     return classes
 
-# %% ../nbs/02_synth.ipynb #256fc453
+# %% ../nbs/02_synth.ipynb #2d0dd20d
 MIN_SIZE = 8 # smallest frame side (pixels) at which the shapes are still recognisable
 
 def synth_actions(
@@ -438,7 +438,8 @@ def synth_actions(
         labels = torch.arange(len(names)).repeat_interleave(per)
         with single_thread():
             sets.append(VideoSet.from_videos(vids, labels, names, names=[f'synth/{split}/{c}/{i}' for c in names for i in range(per)],
-                        clip_frames=CLIP_FRAMES, clip_stride=CLIP_STRIDE, train_sampler='random', test_sampler='centre', name=spec))
+                        clip_frames=CLIP_FRAMES, clip_stride=CLIP_STRIDE, train_sampler='random', test_sampler='centre', name=spec,
+                        hflip_ok=False))
     return tuple(sets)
 
 # %% ../nbs/02_synth.ipynb #e2027d8e

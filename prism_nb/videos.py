@@ -89,7 +89,7 @@ def standardise(
     "Standardise a batch with its own mean and standard deviation."
     return (x - x.mean()) / (x.std() + eps)
 
-# %% ../nbs/01_videos.ipynb #6822312e
+# %% ../nbs/01_videos.ipynb #0126e6f5
 @dataclass
 class VideoSet:
     "One split of a video dataset as a flat uint8 frame store with per-video offsets."
@@ -103,6 +103,7 @@ class VideoSet:
     train_sampler:str='random' # sampler used for training clips
     test_sampler:str='centre' # sampler used for test clips
     name:str='' # dataset spec or description
+    hflip_ok:bool=True # a horizontal flip keeps the class (False where classes are mirror images, e.g. left/right motions)
 
     def __post_init__(self):
         if self.frames.dtype != torch.uint8 or self.frames.ndim != 4:
@@ -164,14 +165,14 @@ def _clips(self:VideoSet,
     return x.permute(0, 2, 1, 3, 4).float().div_(255)
 VideoSet.clips = _clips
 
-# %% ../nbs/01_videos.ipynb #5aa27e7e
+# %% ../nbs/01_videos.ipynb #eab4cad5
 def _subset(self:VideoSet, idx) -> VideoSet:
     "A new `VideoSet` with the videos `idx` (in that order)."
     idx = torch.as_tensor(idx, dtype=torch.long).view(-1)
     vids = [self.video(int(i)) for i in idx]
     names = [self.names[int(i)] for i in idx] if self.names else None
     return VideoSet.from_videos(vids, self.labels[idx], self.classes, names=names, clip_frames=self.clip_frames,
-        clip_stride=self.clip_stride, train_sampler=self.train_sampler, test_sampler=self.test_sampler, name=self.name)
+        clip_stride=self.clip_stride, train_sampler=self.train_sampler, test_sampler=self.test_sampler, name=self.name, hflip_ok=self.hflip_ok)
 VideoSet.subset = _subset
 
 def _class_indices(self:VideoSet) -> list:
