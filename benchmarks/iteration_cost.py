@@ -26,21 +26,22 @@ def per_iteration(train, method, iters, seed, device):
     return stamps[1:] # drop the first (warm-up) iteration
 
 def memory(method, iters, data):
-    "Run in a child process: peak RSS (MiB) after setup and after the run, and CUDA peak (MiB) if any."
-    code = (f"import resource, torch, json; from prism_nb.cache import load_cached; from prism_nb.condense import condense, condense_config;"
-            f"from prism_nb.core import get_device; d=get_device(); tr,_=load_cached({data!r});"
-            f"before=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024;"
+    """Run in a child process: peak resident memory (MiB) during the condensation above the state after setup (Linux VmHWM,
+    reset with /proc/self/clear_refs after setup), and the CUDA peak (MiB) when on a GPU."""
+    code = (f"import torch, json, re; from pathlib import Path; from prism_nb.cache import load_cached;"
+            f"from prism_nb.condense import condense, condense_config; from prism_nb.core import get_device; d=get_device(); tr,_=load_cached({data!r});"
+            f"st=lambda k: int(re.search(k + r':\\s+(\\d+)', Path('/proc/self/status').read_text()).group(1))/1024;"
+            f"Path('/proc/self/clear_refs').write_text('5'); base=st('VmRSS');"
             f"kw=dict(warmup=0., cooldown=0.) if {method!r}=='prism' else {{}};"
             f"condense(tr, condense_config('synth', {method!r}, 1, iterations={iters}, **kw), d, show_progress=False);"
-            f"after=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024;"
             f"cuda=torch.cuda.max_memory_allocated()/2**20 if d.type=='cuda' else None;"
-            f"print(json.dumps(dict(rss_setup_mib=before, rss_peak_mib=after, rss_run_mib=after-before, cuda_peak_mib=cuda)))")
+            f"print(json.dumps(dict(rss_after_setup_mib=base, rss_peak_mib=st('VmHWM'), run_peak_above_setup_mib=st('VmHWM')-base, cuda_peak_mib=cuda)))")
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--iters', type=int, default=15); p.add_argument('--rounds', type=int, default=3)
+    p.add_argument('--iters', type=int, default=15); p.add_argument('--rounds', type=int, default=3); p.add_argument('--mem-iters', type=int, default=5)
     p.add_argument('--data', default='synth'); p.add_argument('--device', default=None)
     p.add_argument('--results', default='results/iteration_cost.json')
     a = p.parse_args(); device = get_device(a.device)
@@ -49,7 +50,7 @@ def main():
     for r in range(a.rounds):
         for m in ('prism', 'dm'): times[m] += per_iteration(train, m, a.iters, r, device)
     med = {m: statistics.median(v) for m, v in times.items()}
-    mem = {m: memory(m, a.iters, a.data) for m in ('prism', 'dm')}
+    mem = {m: memory(m, a.mem_iters, a.data) for m in ('prism', 'dm')}
     res = dict(command='python ' + ' '.join(sys.argv), data=a.data, device=str(device), iterations_per_round=a.iters, rounds=a.rounds,
                seconds_per_iteration=med, ratio_prism_over_dm=med['prism'] / med['dm'], memory=mem,
                machine=dict(platform=platform.platform(), cpus=os.cpu_count(), torch=torch.__version__), date=time.strftime('%Y-%m-%d %H:%M'))
