@@ -14,7 +14,7 @@ $(BIN)/nbdev-export: pyproject.toml
 install: $(BIN)/nbdev-export
 
 demo: install
-	$(BIN)/python -m prism_nb.cli demo
+	$(BIN)/prism-nb demo
 
 test: install
 	BIN=$(BIN) bash tests/check_sync.sh
