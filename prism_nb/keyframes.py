@@ -17,9 +17,9 @@ __all__ = ['READINGS', 'DEFAULT_READING', 'CRITERIA', 'INSERT_EPS', 'L2_THRESHOL
            'even_key_mask', 'neighbours', 'interpolate', 'spread_to_keys', 'cosines', 'l2_distances', 'insertion_mask',
            'random_insertion_mask', 'insertion_active', 'zero_state_at', 'KeyframeVideos', 'key_mask_figure']
 
-# %% ../nbs/09_keyframes.ipynb #f21bf24f
+# %% ../nbs/09_keyframes.ipynb #82012a30
 READINGS = ('direct', 'param')
-DEFAULT_READING = 'param'
+DEFAULT_READING = 'direct'
 CRITERIA = ('cosine', 'l2')
 INSERT_EPS = 0.0
 L2_THRESHOLD = math.sqrt(0.5)
