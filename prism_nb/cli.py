@@ -159,15 +159,15 @@ def cmd_demo(args, tiny:bool=False):
     print(f"[4/4] evaluated:\n{run_summary(run)}")
     return run
 
-# %% ../nbs/12_cli.ipynb #db43948b
+# %% ../nbs/12_cli.ipynb #e9244cd3
 COMMANDS = dict(synth=cmd_synth, condense=cmd_condense, evaluate=cmd_evaluate, render=cmd_render, info=cmd_info, demo=cmd_demo)
 
 def main(
     argv:list|None=None, # arguments (default `sys.argv[1:]`)
 ):
-    "Run the `prism-nb` command line."
+    "Run the `prism-nb` command line; returns the exit status 0 (the console script passes it to `sys.exit`)."
     args = build_parser().parse_args(argv)
-    try: return COMMANDS[args.command](args)
+    try: COMMANDS[args.command](args); return 0
     except KeyboardInterrupt:
         print("\ninterrupted: nothing half-written was left behind (outputs are written atomically)", file=sys.stderr); sys.exit(130)
     except (DataError, ArtifactError, ValueError) as e:
