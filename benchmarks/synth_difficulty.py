@@ -28,13 +28,16 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--travel', type=float, default=S.TRAVEL); p.add_argument('--bounce-travel', type=float, default=S.BOUNCE_TRAVEL)
     p.add_argument('--noise', type=float, default=0.05); p.add_argument('--distractors', type=int, default=2)
+    p.add_argument('--train-per-class', type=int, default=60); p.add_argument('--bg-contrast', type=float, default=S.BG_CONTRAST)
+    p.add_argument('--optimizer', choices=['adamw', 'sgd'], default='adamw', help='sgd: the vdsd optimiser (lr 0.01, momentum 0.9, wd 5e-4)')
     p.add_argument('--epochs', type=int, default=40); p.add_argument('--batch', type=int, default=32); p.add_argument('--seed', type=int, default=0)
     p.add_argument('--results', default='results/synth_difficulty.json')
     a = p.parse_args()
-    S.TRAVEL, S.BOUNCE_TRAVEL = a.travel, a.bounce_travel
-    train, test = S.synth_actions(noise=a.noise, distractors=a.distractors)
+    S.TRAVEL, S.BOUNCE_TRAVEL, S.BG_CONTRAST = a.travel, a.bounce_travel, a.bg_contrast
+    train, test = S.synth_actions(train_per_class=a.train_per_class, noise=a.noise, distractors=a.distractors)
     g = seed_everything(a.seed); model = get_model('miniC3D', train.n_classes, train.clip_frames, train.size[0], seed=a.seed)
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
+    opt = (torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01) if a.optimizer == 'adamw' else
+           torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9, weight_decay=5e-4))
     curve, t0 = [], time.time()
     for e in range(a.epochs):
         perm = torch.randperm(len(train), generator=g)
@@ -44,7 +47,8 @@ def main():
             opt.zero_grad(); loss.backward(); opt.step()
         if (e + 1) % EVAL_EVERY == 0:
             curve.append(dict(epoch=e + 1, train_loss=loss.item(), top1=test_top1(model, test))); print(curve[-1], flush=True)
-    key = f"travel={a.travel},bounce_travel={a.bounce_travel},noise={a.noise},distractors={a.distractors},epochs={a.epochs}"
+    key = (f"travel={a.travel},bounce_travel={a.bounce_travel},noise={a.noise},distractors={a.distractors},epochs={a.epochs}"
+           f",train={a.train_per_class},bg_contrast={a.bg_contrast},optimizer={a.optimizer}")
     path = Path(a.results); res = json.loads(path.read_text()) if path.exists() else dict(runs={})
     res['runs'][key] = dict(curve=curve, final_top1=curve[-1]['top1'] if curve else None, seconds=time.time() - t0,
                             command='python ' + ' '.join(sys.argv), date=time.strftime('%Y-%m-%d %H:%M'),
