@@ -13,8 +13,8 @@ from .core import *
 
 # %% auto #0
 __all__ = ['FIXED_FLAGS', 'ALIASES', 'DEMO_ITERATIONS', 'DEMO_EPOCHS', 'COMMANDS', 'EXTRA_FLAGS', 'method_options',
-           'build_parser', 'cmd_synth', 'run_summary', 'cmd_condense', 'cmd_methods', 'cmd_evaluate', 'cmd_render',
-           'cmd_info', 'cmd_demo', 'main']
+           'build_parser', 'cmd_synth', 'run_summary', 'cmd_condense', 'cmd_bench', 'cmd_methods', 'cmd_evaluate',
+           'cmd_render', 'cmd_info', 'cmd_demo', 'main']
 
 # %% ../nbs/21_cli.ipynb #56fab45c
 FIXED_FLAGS = ('vpc', 'seed') # config fields declared as ordinary flags
@@ -50,7 +50,7 @@ def method_options(
         except ValueError as e: raise ValueError(f"--{w[2:]}: {e}") from None
     return out
 
-# %% ../nbs/21_cli.ipynb #679982b2
+# %% ../nbs/21_cli.ipynb #1b4c016c
 def build_parser() -> argparse.ArgumentParser:
     "The `prism-nb` argument parser with all sub-commands."
     p = argparse.ArgumentParser(prog='prism-nb', description='Video dataset condensation with PRISM and its baselines.')
@@ -68,6 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument('--vpc', type=int, default=1, help='synthetic videos per class'); c.add_argument('--out', required=True, help='run folder to write')
     c.add_argument('--seed', type=int, default=0); c.add_argument('--dtype', default='float32', choices=['float32', 'float16', 'uint8'])
     c.add_argument('--preset', default=None, help="dataset kind whose presets apply, e.g. synth or miniucf (default: the kind of --data)")
+    b = sub.add_parser('bench', help='a grid of methods x VPC x seeds, resumable; writes table.csv/json and chart.html')
+    b.add_argument('--out', required=True, help='bench folder (an existing one is resumed or extended)')
+    b.add_argument('--grid', default='default', help='named grid: default, quick or extended'); b.add_argument('--quick', action='store_true', help='same as --grid quick')
+    b.add_argument('--data', default=None, help='dataset spec (default: SynthActions)'); b.add_argument('--methods', nargs='+', default=None, help='method specs, e.g. random dm prism prism:insertion=none')
+    b.add_argument('--vpc', default=None, help='comma-separated, e.g. 1,5'); b.add_argument('--seeds', type=int, default=None)
+    b.add_argument('--protocol', default=None); b.add_argument('--arch', default=None, help='comma-separated architectures')
+    b.add_argument('--epochs', type=int, default=None, help='evaluation epochs'); b.add_argument('--iterations', type=int, default=None, help='iterations of every iterative method')
+    b.add_argument('--teacher-epochs', type=int, default=None)
     ms = sub.add_parser('methods', help='list the condensation methods, or the options of one'); ms.add_argument('name', nargs='?')
     e = sub.add_parser('evaluate', help='evaluate a run folder; writes eval-*.json next to it')
     e.add_argument('run'); e.add_argument('--protocol', default='vdsd'); e.add_argument('--arch', default='miniC3D', help='one or more, comma-separated')
@@ -111,13 +119,28 @@ def run_summary(
         lines.append(f"  {e['protocol']}/{e['arch']}: top-1 {e['top1']['mean']:.2f} +- {e['top1']['std']:.2f}, top-5 {e['top5']['mean']:.2f} ({len(e['seeds'])} seeds)")
     return '\n'.join(lines)
 
-# %% ../nbs/21_cli.ipynb #bffa30cb
+# %% ../nbs/21_cli.ipynb #686d7e55
 def cmd_condense(args):
     "Condense `args.data` into the run folder `args.out`."
     from prism_nb.methods import condense_dataset
     run = condense_dataset(args.out, args.data, args.method, args.vpc, args.device, args.dtype, preset=args.preset, seed=args.seed,
                            **method_options(args.method, args.extra))
     print(run_summary(run)); return run
+
+def cmd_bench(args):
+    "Run (or resume) a bench and print its table."
+    from prism_nb.bench import bench, bench_config
+    ov = dict(data=args.data, methods=args.methods, seeds=args.seeds, protocol=args.protocol, epochs=args.epochs, iterations=args.iterations,
+              teacher_epochs=args.teacher_epochs, vpcs=[int(v) for v in args.vpc.split(',')] if args.vpc else None,
+              archs=args.arch.split(',') if args.arch else None)
+    cfg = bench_config('quick' if args.quick else args.grid, **ov)
+    res = bench(args.out, cfg, args.device, command='prism-nb ' + ' '.join(sys.argv[1:]))
+    print(f"{'method':34s} {'vpc':>3s} {'arch':10s} {'top-1':>14s} {'top-5':>14s} {'frames':>8s} {'MiB':>8s} {'cond s':>7s} {'eval s':>7s}")
+    for r in res['rows']:
+        print(f"{r['method']:34s} {r['vpc']:3d} {r['arch']:10s} {r['top1_mean']:6.2f} +- {r['top1_std']:5.2f} {r['top5_mean']:6.2f} +- {r['top5_std']:5.2f} "
+              f"{r['stored_frames']:8.1f} {r['storage_mib']:8.3f} {r['condense_s']:7.1f} {r['eval_s']:7.1f}")
+    print(f"wrote {Path(args.out)/'table.csv'}, table.json and chart.html")
+    return res
 
 def cmd_methods(args):
     "List the methods, or the options of one method with their defaults."
@@ -181,8 +204,8 @@ def cmd_demo(args, tiny:bool=False):
     print(f"[4/4] evaluated:\n{run_summary(run)}")
     return run
 
-# %% ../nbs/21_cli.ipynb #56e03afe
-COMMANDS = dict(synth=cmd_synth, condense=cmd_condense, methods=cmd_methods, evaluate=cmd_evaluate, render=cmd_render, info=cmd_info, demo=cmd_demo)
+# %% ../nbs/21_cli.ipynb #43dfa982
+COMMANDS = dict(synth=cmd_synth, condense=cmd_condense, bench=cmd_bench, methods=cmd_methods, evaluate=cmd_evaluate, render=cmd_render, info=cmd_info, demo=cmd_demo)
 EXTRA_FLAGS = ('condense',) # sub-commands taking method options as extra flags
 
 def main(

@@ -16,9 +16,9 @@ from .keyframes import KeyframeVideos
 from .condense import condense, condense_config, CondenseConfig
 
 # %% auto #0
-__all__ = ['KINDS', 'METHOD_REGISTRY', 'METHOD_MODULES', 'FEATURE_BATCH', 'Condensed', 'full_frame_videos', 'MethodSpec',
-           'register_method', 'available_methods', 'get_method', 'method_config', 'teacher_features', 'PeakMemory',
-           'run_method', 'dataset_kind_of', 'save_method', 'condense_dataset']
+__all__ = ['KINDS', 'METHOD_REGISTRY', 'METHOD_MODULES', 'FEATURE_BATCH', 'CLIP_EPS', 'Condensed', 'full_frame_videos',
+           'MethodSpec', 'register_method', 'available_methods', 'get_method', 'method_config', 'per_clip_input',
+           'teacher_features', 'PeakMemory', 'run_method', 'dataset_kind_of', 'save_method', 'condense_dataset']
 
 # %% ../nbs/15_methods.ipynb #2c8ac622
 @dataclass
@@ -118,8 +118,18 @@ def _condense_method(train, cfg, device=None, teacher=None, show_progress=None, 
 
 for _m in ('prism', 'dm'): register_method(_m, CondenseConfig, make_config=_condense_config(_m))(_condense_method)
 
-# %% ../nbs/15_methods.ipynb #79892323
+# %% ../nbs/15_methods.ipynb #1944ecdf
 FEATURE_BATCH = 128 # clips per forward pass when embedding
+CLIP_EPS = 1e-6 # guards the per-clip standard deviation
+
+def per_clip_input(
+    teacher:nn.Module, # trained teacher (takes [0, 1] videos)
+    x:torch.Tensor, # (B, C, T, H, W) clips in [0, 1]
+) -> tuple:
+    "`(network, input)`: a standardising teacher's inner network and the clips standardised one by one; else `(teacher, x)`."
+    if getattr(teacher, 'normalise', None) != 'standardise': return teacher, x
+    dims = tuple(range(1, x.ndim))
+    return teacher.net, (x - x.mean(dims, keepdim=True)) / (x.std(dims, keepdim=True) + CLIP_EPS)
 
 def _classifier_input(net, x):
     last = [m for m in net.modules() if isinstance(m, (nn.Linear, nn.Conv3d, nn.Conv2d))][-1]
@@ -135,11 +145,11 @@ def teacher_features(
     x:torch.Tensor, # (B, C, T, H, W) clips in [0, 1]
     batch:int=FEATURE_BATCH, # clips per forward pass
 ) -> torch.Tensor:
-    "Penultimate features `(B, d)` of `teacher` for the clips `x`."
+    "Penultimate features `(B, d)` of `teacher` for the clips `x`, each clip normalised on its own."
     teacher.eval(); outs = []
     for i in range(0, len(x), batch):
-        xb = x[i:i + batch]
-        outs.append(teacher.embed(xb) if hasattr(teacher, 'embed') and hasattr(getattr(teacher, 'net', teacher), 'embed') else _classifier_input(teacher, xb))
+        net, xb = per_clip_input(teacher, x[i:i + batch])
+        outs.append(net.embed(xb) if hasattr(net, 'embed') else _classifier_input(net, xb))
     return torch.cat(outs).flatten(1)
 
 # %% ../nbs/15_methods.ipynb #c65b8b9b

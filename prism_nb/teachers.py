@@ -17,15 +17,16 @@ from .evaluate import (get_config, fit, predict, accuracy_report, build_model, a
                                as_synthetic, teacher_logits)
 
 # %% auto #0
-__all__ = ['TEACHER_KIND', 'TEACHER_EPOCHS', 'TEACHER_BATCH', 'TEACHER_DEFAULTS', 'TEACHERS_DIR', 'FINGERPRINT_FRAMES',
-           'train_teacher', 'save_teacher', 'load_teacher', 'data_fingerprint', 'teacher_key', 'get_teacher',
-           'soft_labels']
+__all__ = ['TEACHER_KIND', 'TEACHER_EPOCHS', 'TEACHER_BATCH', 'TEACHER_LR', 'TEACHER_DEFAULTS', 'TEACHERS_DIR',
+           'FINGERPRINT_FRAMES', 'train_teacher', 'save_teacher', 'load_teacher', 'data_fingerprint', 'teacher_key',
+           'get_teacher', 'soft_labels']
 
-# %% ../nbs/08_teachers.ipynb #3f228fa1
+# %% ../nbs/08_teachers.ipynb #17058c9e
 TEACHER_KIND = 'teacher'
 TEACHER_EPOCHS = 20
 TEACHER_BATCH = 32
-TEACHER_DEFAULTS = dict(batch=TEACHER_BATCH, test_passes=1)
+TEACHER_LR = 1e-3
+TEACHER_DEFAULTS = dict(batch=TEACHER_BATCH, test_passes=1, optimizer='adamw', lr=TEACHER_LR, weight_decay=0.01, schedule='smooth-cosine')
 TEACHERS_DIR = 'teachers'
 FINGERPRINT_FRAMES = 64 # frames hashed (evenly spaced) to fingerprint a training set
 
