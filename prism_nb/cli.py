@@ -12,11 +12,11 @@ from pathlib import Path
 from .core import *
 
 # %% auto #0
-__all__ = ['FIXED_FLAGS', 'ALIASES', 'DEMO_ITERATIONS', 'DEMO_EPOCHS', 'COMMANDS', 'EXTRA_FLAGS', 'method_options',
-           'build_parser', 'cmd_synth', 'run_summary', 'cmd_condense', 'cmd_bench', 'cmd_methods', 'cmd_evaluate',
-           'cmd_render', 'cmd_info', 'cmd_demo', 'main']
+__all__ = ['FIXED_FLAGS', 'ALIASES', 'DEMO_ITERATIONS', 'DEMO_EPOCHS', 'COMMANDS', 'EXTRA_FLAGS', 'dataclass_options',
+           'method_options', 'build_parser', 'cmd_synth', 'run_summary', 'cmd_condense', 'cmd_bench', 'cmd_methods',
+           'cmd_evaluate', 'cmd_render', 'cmd_info', 'cmd_demo', 'main']
 
-# %% ../nbs/21_cli.ipynb #56fab45c
+# %% ../nbs/21_cli.ipynb #4a0d2b2d
 FIXED_FLAGS = ('vpc', 'seed') # config fields declared as ordinary flags
 ALIASES = {'iters': 'iterations'} # short flag -> config field
 
@@ -29,20 +29,21 @@ def _field_type(f):
     t = str(f.type).split('|')[0].strip()
     return {'int': int, 'float': float, 'bool': _parse_bool}.get(t, str)
 
-def method_options(
-    method:str, # method name
+def dataclass_options(
+    config_cls:type, # dataclass whose fields are the options
     extra:list, # leftover command-line words: `--name value` pairs
+    what:str, # what the options belong to, for messages
+    skip:tuple=FIXED_FLAGS, # fields declared as ordinary flags
 ) -> dict:
-    "The method's config fields given as `--field-name value` flags, converted to the field types."
-    from prism_nb.methods import get_method
-    flds = {f.name: f for f in fields(get_method(method).config_cls) if f.name not in FIXED_FLAGS}
+    "The dataclass fields given as `--field-name value` flags, converted to the field types."
+    flds = {f.name: f for f in fields(config_cls) if f.name not in skip}
     out, words = {}, list(extra)
     while words:
         w = words.pop(0)
-        if not w.startswith('--'): raise ValueError(f"unexpected argument {w!r}; method options are --name value pairs")
+        if not w.startswith('--'): raise ValueError(f"unexpected argument {w!r}; {what} options are --name value pairs")
         name, eq, val = w[2:].partition('=')
         name = ALIASES.get(name, name).replace('-', '_')
-        if name not in flds: raise ValueError(f"method {method!r} has no option --{name.replace('_', '-')}; valid: {sorted(k.replace('_', '-') for k in flds)}")
+        if name not in flds: raise ValueError(f"{what} has no option --{name.replace('_', '-')}; valid: {sorted(k.replace('_', '-') for k in flds)}")
         if not eq:
             if not words: raise ValueError(f"--{w[2:]}: expected a value")
             val = words.pop(0)
@@ -50,7 +51,15 @@ def method_options(
         except ValueError as e: raise ValueError(f"--{w[2:]}: {e}") from None
     return out
 
-# %% ../nbs/21_cli.ipynb #1b4c016c
+def method_options(
+    method:str, # method name
+    extra:list, # leftover command-line words
+) -> dict:
+    "The method's config fields given as `--field-name value` flags."
+    from prism_nb.methods import get_method
+    return dataclass_options(get_method(method).config_cls, extra, f"method {method!r}")
+
+# %% ../nbs/21_cli.ipynb #00af25ee
 def build_parser() -> argparse.ArgumentParser:
     "The `prism-nb` argument parser with all sub-commands."
     p = argparse.ArgumentParser(prog='prism-nb', description='Video dataset condensation with PRISM and its baselines.')
@@ -58,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest='command', required=True)
     s = sub.add_parser('synth', help='write SynthActions as video files in the UCF101 layout')
     s.add_argument('--out', required=True, help='output folder (read back with --data ucf101:DIR)')
-    s.add_argument('--classes', type=int, default=10); s.add_argument('--train-per-class', type=int, default=60)
+    s.add_argument('--classes', type=int, default=10); s.add_argument('--train-per-class', type=int, default=100)
     s.add_argument('--test-per-class', type=int, default=30); s.add_argument('--length', type=int, default=24)
     s.add_argument('--size', type=int, default=32); s.add_argument('--seed', type=int, default=0)
     s.add_argument('--noise', type=float, default=None); s.add_argument('--overwrite', action='store_true')
@@ -81,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument('run'); e.add_argument('--protocol', default='vdsd'); e.add_argument('--arch', default='miniC3D', help='one or more, comma-separated')
     e.add_argument('--seeds', type=int, default=3); e.add_argument('--epochs', type=int, default=None)
     e.add_argument('--no-flip', action='store_true', help='no horizontal flips (for classes that are mirror images, e.g. SynthActions written to disk)')
+    e.epilog = "protocol options: every EvalConfig field as --field-name VALUE, e.g. --sampling sliding-window --interpolation linear"
     r = sub.add_parser('render', help='render a run folder to GIF or MP4, key frames framed in red')
     r.add_argument('run'); r.add_argument('--out', required=True, help='.gif or .mp4 file'); r.add_argument('--fps', type=int, default=4)
     i = sub.add_parser('info', help='summarise a run folder'); i.add_argument('run')
@@ -119,7 +129,7 @@ def run_summary(
         lines.append(f"  {e['protocol']}/{e['arch']}: top-1 {e['top1']['mean']:.2f} +- {e['top1']['std']:.2f}, top-5 {e['top5']['mean']:.2f} ({len(e['seeds'])} seeds)")
     return '\n'.join(lines)
 
-# %% ../nbs/21_cli.ipynb #686d7e55
+# %% ../nbs/21_cli.ipynb #d9d74272
 def cmd_condense(args):
     "Condense `args.data` into the run folder `args.out`."
     from prism_nb.methods import condense_dataset
@@ -157,7 +167,9 @@ def cmd_evaluate(args):
     "Evaluate a run folder."
     from prism_nb.artifacts import evaluate_run
     archs = args.arch.split(',')
-    res = evaluate_run(args.run, args.protocol, archs, args.seeds, args.epochs, args.device, **(dict(flip=False, test_flip=False) if args.no_flip else {}))
+    from prism_nb.evaluate import EvalConfig
+    opts = dataclass_options(EvalConfig, args.extra, 'evaluate', skip=('name', 'epochs'))
+    res = evaluate_run(args.run, args.protocol, archs, args.seeds, args.epochs, args.device, **opts, **(dict(flip=False, test_flip=False) if args.no_flip else {}))
     for a, r in res.items():
         print(f"{args.run} {r['protocol']}/{a}: top-1 {r['top1']['mean']:.2f} +- {r['top1']['std']:.2f}  "
               f"top-5 {r['top5']['mean']:.2f} +- {r['top5']['std']:.2f}  ({len(r['seeds'])} seeds, {r['wall_s']:.0f} s) -> {r.get('file')}")
@@ -204,9 +216,9 @@ def cmd_demo(args, tiny:bool=False):
     print(f"[4/4] evaluated:\n{run_summary(run)}")
     return run
 
-# %% ../nbs/21_cli.ipynb #43dfa982
+# %% ../nbs/21_cli.ipynb #3bf96524
 COMMANDS = dict(synth=cmd_synth, condense=cmd_condense, bench=cmd_bench, methods=cmd_methods, evaluate=cmd_evaluate, render=cmd_render, info=cmd_info, demo=cmd_demo)
-EXTRA_FLAGS = ('condense',) # sub-commands taking method options as extra flags
+EXTRA_FLAGS = ('condense', 'evaluate') # sub-commands taking config fields as extra flags
 
 def main(
     argv:list|None=None, # arguments (default `sys.argv[1:]`)
