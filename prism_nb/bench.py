@@ -122,7 +122,7 @@ def bench_cells(cfg:BenchConfig) -> list:
     "The `(spec, vpc, seed)` cells of a bench, in running order (seed-major, so that a stopped bench has whole rounds)."
     return [(m, v, s) for s in range(cfg.seeds) for v in cfg.vpcs for m in cfg.methods]
 
-# %% ../nbs/20_bench.ipynb #93c64f1f
+# %% ../nbs/20_bench.ipynb #3cec4a5a
 TABLE_COLUMNS = ('method', 'vpc', 'arch', 'seeds', 'top1_mean', 'top1_std', 'top5_mean', 'top5_std', 'stored_frames', 'full_frames',
                  'storage_bytes', 'storage_mib', 'condense_s', 'peak_memory_mib', 'eval_s')
 
@@ -147,7 +147,8 @@ def bench_table(
                                  top5_mean=float(np.mean(t5)), top5_std=float(np.std(t5)), stored_frames=_mean([m['stored_frames'] for m in ms]),
                                  full_frames=ms[0]['full_frames'], storage_bytes=_mean([m['storage_bytes'] for m in ms]),
                                  storage_mib=_mean([m['storage_bytes'] for m in ms]) / 2**20, condense_s=_mean([m['seconds'] for m in ms]),
-                                 peak_memory_mib=_mean([m.get('peak_memory_mib') for m in ms]), eval_s=_mean([e['wall_s'] for _, e in done])))
+                                 peak_memory_mib=_mean([m.get('peak_memory_mib') for m in ms]), eval_s=_mean([e['wall_s'] for _, e in done]),
+                                 per_class={c: float(np.mean([e['per_class'][c] for _, e in done])) for c in done[0][1]['per_class']}))
     return rows
 
 def write_table(
@@ -157,7 +158,7 @@ def write_table(
 ) -> dict:
     "Write `table.csv`, `table.json` and `chart.html` into the bench folder (each atomically); return their paths."
     out = Path(out); buf = io.StringIO()
-    w = csv.DictWriter(buf, TABLE_COLUMNS, lineterminator='\n'); w.writeheader(); w.writerows(rows)
+    w = csv.DictWriter(buf, TABLE_COLUMNS, lineterminator='\n', extrasaction='ignore'); w.writeheader(); w.writerows(rows)
     paths = dict(csv=out/'table.csv', json=out/'table.json', chart=out/'chart.html')
     tmp = paths['csv'].with_name('.table.csv.tmp'); tmp.write_text(buf.getvalue()); tmp.replace(paths['csv'])
     write_json_atomic(paths['json'], dict(meta, rows=rows))
