@@ -148,13 +148,13 @@ class CondenseConfig:
     window:int|None=None # frames per window for 'segment' / 'sliding-window' (default: the network input length)
     interpolation:str='none' # resampling of a window to the network input length: 'none', 'duplicate' or 'linear'
 
-# %% ../nbs/10_condense.ipynb #e276be62
+# %% ../nbs/10_condense.ipynb #ed3b472c
 PRESETS = { # (method, dataset kind, vpc) -> overrides; PRISM rows are Table A of the PRISM supplementary
     ('prism', 'miniucf', 1): dict(lr=1.0, batch_real=64), ('prism', 'miniucf', 5): dict(lr=25.0, batch_real=64), ('prism', 'miniucf', 10): dict(lr=50.0, batch_real=64),
     ('prism', 'hmdb51', 1): dict(lr=0.7, batch_real=64), ('prism', 'hmdb51', 5): dict(lr=25.0, batch_real=64), ('prism', 'hmdb51', 10): dict(lr=75.0, batch_real=64),
     ('prism', 'kinetics400', 1): dict(lr=1.0, batch_real=64), ('prism', 'kinetics400', 5): dict(lr=50.0, batch_real=128),
     ('prism', 'ssv2', 1): dict(lr=3.0, batch_real=64), ('prism', 'ssv2', 5): dict(lr=30.0, batch_real=128),
-    ('prism', 'synth', 1): dict(lr=10.0, batch_real=8, iterations=200), ('prism', 'synth', 5): dict(lr=10.0, batch_real=8, iterations=200),
+    ('prism', 'synth', 1): dict(lr=10.0, batch_real=8, iterations=200, init='real'), ('prism', 'synth', 5): dict(lr=10.0, batch_real=8, iterations=200, init='real'),
     ('dm', 'synth', 1): dict(lr=30.0, batch_real=8, iterations=200), ('dm', 'synth', 5): dict(lr=30.0, batch_real=8, iterations=200),
 }
 METHOD_DEFAULTS = dict(prism=dict(), dm=dict(init='real', insertion='none', momentum=0.5, lr=30.0))
