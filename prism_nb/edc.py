@@ -19,9 +19,9 @@ from .condense import real_batch
 # %% auto #0
 __all__ = ['STAT_NORMS', 'STAT_CONVS', 'STATS_BATCH', 'STATS_SAMPLER', 'STATS_KIND', 'STATS_DIR', 'STATS_VERSION', 'STAT_FIELDS',
            'KEY_CHARS', 'EDC_ALPHA', 'STAT_EMA_RATE', 'FLAT_TAU', 'FLAT_BETA', 'FLAT_WEIGHT', 'EDC_ITERATIONS',
-           'EDC_LR', 'EDC_BETAS', 'EDC_INITS', 'stat_layers', 'FeatureHooks', 'channel_stats', 'real_statistics',
-           'teacher_id', 'stats_key', 'teacher_statistics', 'stat_loss', 'flatness_loss', 'ema_update', 'EDCConfig',
-           'edc_init', 'edc_distill', 'edc']
+           'EDC_LR', 'EDC_BETAS', 'EDC_INITS', 'EDC_SYNTH_PRESET', 'stat_layers', 'FeatureHooks', 'channel_stats',
+           'real_statistics', 'teacher_id', 'stats_key', 'teacher_statistics', 'stat_loss', 'flatness_loss',
+           'ema_update', 'EDCConfig', 'edc_init', 'edc_distill', 'edc']
 
 # %% ../nbs/18_edc.ipynb #e4da3689
 STAT_NORMS = (nn.BatchNorm3d,) # layers whose inputs are matched when a network has them
@@ -329,10 +329,12 @@ def edc_distill(
         if callback is not None: callback(it, x.detach(), log)
     return x.detach(), labels, {k: torch.tensor(v) for k, v in log.items()}
 
-# %% ../nbs/18_edc.ipynb #1c782f64
+# %% ../nbs/18_edc.ipynb #e01e69d1
 from .methods import register_method, Condensed, full_frame_videos
 
-@register_method('edc', EDCConfig, kind='distillation', needs_teacher=True)
+EDC_SYNTH_PRESET = dict(iterations=200) # SynthActions: a CPU-sized run (the published 2000 iterations are for GPUs)
+
+@register_method('edc', EDCConfig, kind='distillation', needs_teacher=True, presets={("synth", None): EDC_SYNTH_PRESET})
 def edc(train:VideoSet, cfg:EDCConfig, device=None, teacher=None, show_progress=None, callback=None) -> Condensed:
     "EDC for video: soft category-aware statistics matching with flatness regularisation on one or more teachers."
     device = get_device(device)
