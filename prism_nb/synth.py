@@ -49,9 +49,9 @@ def trajectory(
     if bad: raise ValueError(f"trajectory: unknown keys {sorted(bad)}; expected some of {TRAJECTORY_KEYS}")
     return {k: torch.as_tensor(kw.get(k, NEUTRAL[k]), dtype=u.dtype, device=u.device).expand_as(u).clone() for k in TRAJECTORY_KEYS}
 
-# %% ../nbs/02_synth.ipynb #41e9cba5
-TRAVEL = 0.9 # translation distance over the whole video
-BOUNCE_TRAVEL = 0.8 # distance out (and back) of a bounce
+# %% ../nbs/02_synth.ipynb #53382a32
+TRAVEL = 1.4 # translation distance over the whole video
+BOUNCE_TRAVEL = 1.2 # distance out (and back) of a bounce
 CIRCLE_RADIUS = 0.45 # radius of the circular path
 CIRCLE_TURNS = 1.0 # revolutions per video
 ZIGZAG_AMPLITUDE = 0.25 # sideways excursion of a zigzag (each side)
@@ -186,7 +186,7 @@ def coverage(
     "Anti-aliased pixel coverage in [0, 1]: 1 inside, 0 outside, a one-pixel ramp across the edge."
     return (0.5 - sdf * radius_px).clamp_(0, 1)
 
-# %% ../nbs/02_synth.ipynb #b49915e5
+# %% ../nbs/02_synth.ipynb #e1ff4690
 RADIUS_RANGE = (0.28, 0.42) # main object radius, canvas units (4.5-6.7 px at 32 px)
 CENTRE_JITTER = 0.2 # the main object's centre is uniform in [-CENTRE_JITTER, CENTRE_JITTER]^2
 OBJECT_SATURATION = (0.6, 1.0)
@@ -196,7 +196,7 @@ BG_SATURATION = (0.0, 0.35)
 BG_VALUE = (0.25, 0.55)
 BG_GRATINGS = 3 # texture: number of sinusoidal gratings
 BG_FREQUENCY = (1.0, 4.0) # grating cycles per canvas width
-BG_CONTRAST = 0.06 # amplitude of each grating, per channel
+BG_CONTRAST = 0.0 # amplitude of each grating, per channel (0: plain backgrounds, the default benchmark)
 DISTRACTOR_RADIUS = (0.12, 0.22) # canvas units (2-3.5 px at 32 px)
 DISTRACTOR_ALPHA = (0.4, 0.7) # opacity
 DISTRACTOR_SPREAD = 0.75 # distractor centres are uniform in [-DISTRACTOR_SPREAD, DISTRACTOR_SPREAD]^2
@@ -341,7 +341,7 @@ def render_videos(
             res[sl] = out.to(torch.uint8).cpu()
     return res.transpose(1, 2)
 
-# %% ../nbs/02_synth.ipynb #5b076e31
+# %% ../nbs/02_synth.ipynb #a6980935
 SPLITS = ('train', 'test')
 
 def class_generator(
@@ -359,8 +359,8 @@ def render_class(
     n:int, # number of videos
     length:int=24, # frames per video
     size:int=32, # frame side in pixels
-    noise:float=0.05, # pixel noise standard deviation
-    distractors:int=2, # most distractors per video
+    noise:float=0.02, # pixel noise standard deviation
+    distractors:int=0, # most distractors per video
     generator:torch.Generator|None=None, # random stream (default: a fresh seed-0 stream)
     device:str|torch.device='cpu', # where to render
 ) -> torch.Tensor:
@@ -409,18 +409,18 @@ def resolve_classes(
     if len(set(classes)) != len(classes) or not classes: raise ValueError(f"classes: expected distinct motion names, got {classes}")
     return classes
 
-# %% ../nbs/02_synth.ipynb #2d0dd20d
+# %% ../nbs/02_synth.ipynb #0697adbd
 MIN_SIZE = 8 # smallest frame side (pixels) at which the shapes are still recognisable
 
 def synth_actions(
     classes:int|list=10, # number of classes (the first of MOTIONS) or a list of motion names
-    train_per_class:int=60, # training videos per class
+    train_per_class:int=100, # training videos per class
     test_per_class:int=30, # test videos per class
     length:int=24, # frames per video
     size:int=32, # frame side in pixels
-    noise:float=0.05, # standard deviation of the Gaussian pixel noise
+    noise:float=0.02, # standard deviation of the Gaussian pixel noise
     seed:int=0, # dataset seed: the same seed gives identical videos
-    distractors:int=2, # each video has 0..distractors distractor objects
+    distractors:int=0, # each video has 0..distractors distractor objects
     device:str|torch.device='cpu', # where to render (the CPU gives the canonical, bit-reproducible set)
 ) -> tuple[VideoSet, VideoSet]:
     "The SynthActions `(train, test)` pair of `VideoSet`s."
