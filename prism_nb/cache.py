@@ -186,7 +186,7 @@ def cached(
     write_entry(path, dict(zip(CACHE_SPLITS, sets)), key, signature)
     return tuple(sets)
 
-# %% ../nbs/05_cache.ipynb #d7424c41
+# %% ../nbs/05_cache.ipynb #2236a517
 UNCACHED_ARGS = ('workers',) # `load_dataset` arguments that do not change the result, left out of the key
 
 def dataset_key(
@@ -200,7 +200,9 @@ def dataset_key(
     if unknown: raise TypeError(f"load_dataset() got an unexpected keyword argument {unknown[0]!r}")
     s = parse_spec(spec)
     given = _given(**{k: load_kwargs.get(k) for k in options})
-    if s.kind == 'synth': return dict(spec=str(s), options=given), None, None
+    if s.kind == 'synth':
+        from prism_nb.synth import generator_fingerprint
+        return dict(spec=str(s), options=given, generator=generator_fingerprint()), None, None
     listing = list_dataset(DatasetSpec(s.kind, s.root, {**s.options, **given}))
     return dict(spec=str(listing.spec)), listing.sources(), listing.spec.root
 

@@ -20,11 +20,11 @@ __all__ = ['TRAJECTORY_KEYS', 'NEUTRAL', 'TRAVEL', 'BOUNCE_TRAVEL', 'CIRCLE_RADI
            'CROSS_HALF_WIDTH', 'RADIUS_RANGE', 'CENTRE_JITTER', 'OBJECT_SATURATION', 'OBJECT_VALUE', 'SHADE',
            'BG_SATURATION', 'BG_VALUE', 'BG_GRATINGS', 'BG_FREQUENCY', 'BG_CONTRAST', 'DISTRACTOR_RADIUS',
            'DISTRACTOR_ALPHA', 'DISTRACTOR_SPREAD', 'DISTRACTOR_DRIFT', 'PIXEL_CHUNK', 'SPLITS', 'SPEC_PREFIX',
-           'MIN_SIZE', 'normalised_time', 'trajectory', 'translation', 'bounce', 'circling', 'zigzag', 'pendulum',
-           'scaling', 'spinning', 'blink', 'colour_cycle', 'motion_trajectory', 'shape_sdf', 'coverage',
-           'sample_appearance', 'hsv_to_rgb', 'object_layers', 'pixel_grid', 'render_background', 'composite_layer',
-           'single_thread', 'render_videos', 'class_generator', 'render_class', 'synth_spec', 'parse_synth_spec',
-           'resolve_classes', 'synth_actions', 'montage']
+           'MIN_SIZE', 'GENERATOR_VERSION', 'normalised_time', 'trajectory', 'translation', 'bounce', 'circling',
+           'zigzag', 'pendulum', 'scaling', 'spinning', 'blink', 'colour_cycle', 'motion_trajectory', 'shape_sdf',
+           'coverage', 'sample_appearance', 'hsv_to_rgb', 'object_layers', 'pixel_grid', 'render_background',
+           'composite_layer', 'single_thread', 'render_videos', 'class_generator', 'render_class', 'synth_spec',
+           'parse_synth_spec', 'resolve_classes', 'synth_actions', 'generator_fingerprint', 'montage']
 
 # %% ../nbs/02_synth.ipynb #50ff5065
 def normalised_time(
@@ -441,6 +441,16 @@ def synth_actions(
                         clip_frames=CLIP_FRAMES, clip_stride=CLIP_STRIDE, train_sampler='random', test_sampler='centre', name=spec,
                         hflip_ok=False))
     return tuple(sets)
+
+# %% ../nbs/02_synth.ipynb #eb1e059b
+GENERATOR_VERSION = 2 # bump when the rendering code changes the videos (2: the tuned default benchmark)
+
+def generator_fingerprint() -> str:
+    "A short hash of everything, besides the spec, that decides the videos SynthActions generates."
+    import hashlib, inspect
+    consts = {k: v for k, v in sorted(globals().items()) if k.isupper() and isinstance(v, (int, float, str, tuple, list))}
+    defaults = {k: p.default for k, p in inspect.signature(synth_actions).parameters.items()}
+    return hashlib.sha256(repr((consts, defaults)).encode()).hexdigest()[:16]
 
 # %% ../nbs/02_synth.ipynb #e2027d8e
 def montage(
