@@ -36,7 +36,7 @@ def parse_method_spec(
         opts[k] = {'int': int, 'float': float, 'bool': lambda s: s.lower() in ('1', 'true', 'yes')}.get(t, str)(v)
     return name, opts
 
-# %% ../nbs/20_bench.ipynb #9020e448
+# %% ../nbs/20_bench.ipynb #0f08f0e8
 BENCH_METHODS = ('random', 'herding', 'kcenter', 'rded', 'dm', 'prism')
 EXTENDED_METHODS = ('static-dynamic', 'edc', 'mtt', 'datm')
 QUICK_ITERATIONS = 40 # iterations of every iterative method in the quick grid
@@ -55,12 +55,15 @@ class BenchConfig:
     epochs:int|None=None # evaluation epochs (None: the protocol's)
     teacher_epochs:int|None=None # epochs of the teacher of selection methods (None: `prism_nb.teachers.TEACHER_EPOCHS`)
     iterations:int|None=None # iterations of every iterative method (None: each method's preset)
+    eval_options:dict=field(default_factory=dict) # `EvalConfig` overrides of the protocol (a 'name' override labels the result files)
 
     def __post_init__(self): self.methods, self.vpcs, self.archs = tuple(self.methods), tuple(self.vpcs), tuple(self.archs)
+    @property
+    def eval_name(self) -> str: return self.eval_options.get('name', self.protocol)
 
 GRIDS = dict(default=dict(), quick=dict(vpcs=(1,), seeds=1, epochs=QUICK_EPOCHS, teacher_epochs=QUICK_TEACHER_EPOCHS, iterations=QUICK_ITERATIONS),
              extended=dict(methods=EXTENDED_METHODS))
-COMPATIBLE_FIELDS = ('data', 'protocol', 'archs', 'epochs', 'teacher_epochs', 'iterations') # must match to extend a bench folder
+COMPATIBLE_FIELDS = ('data', 'protocol', 'archs', 'epochs', 'teacher_epochs', 'iterations', 'eval_options') # must match to extend a bench folder
 
 def bench_config(
     grid:str='default', # a key of GRIDS
@@ -94,8 +97,8 @@ def cell_dir(out:str|Path, spec:str, vpc:int, seed:int) -> Path:
     "The run folder of one cell."
     return Path(out)/'cells'/spec.replace(':', '--').replace('=', '-').replace(',', '_')/f'vpc{vpc}-seed{seed}'
 
-# %% ../nbs/20_bench.ipynb #cb7e4687
-def _eval_files(run, cfg): return [Path(run)/f"eval-{cfg.protocol}-{a}.json" for a in cfg.archs]
+# %% ../nbs/20_bench.ipynb #776f9dbc
+def _eval_files(run, cfg): return [Path(run)/f"eval-{cfg.eval_name}-{a}.json" for a in cfg.archs]
 
 def run_cell(
     out:str|Path, # bench folder
@@ -115,14 +118,14 @@ def run_cell(
         if cfg.iterations is not None and 'iterations' in {f.name for f in fields(sp.config_cls)}: opts.setdefault('iterations', cfg.iterations)
         res = run_method(name, train, vpc, seed, device, teacher if sp.needs_teacher else None, show_progress=False, test=test, **opts)
         save_method(run, res, cfg.data, train.classes, bench_spec=spec)
-    evaluate_run(run, cfg.protocol, list(cfg.archs), [seed], cfg.epochs, device, test=test)
+    evaluate_run(run, cfg.protocol, list(cfg.archs), [seed], cfg.epochs, device, test=test, **cfg.eval_options)
     return run
 
 def bench_cells(cfg:BenchConfig) -> list:
     "The `(spec, vpc, seed)` cells of a bench, in running order (seed-major, so that a stopped bench has whole rounds)."
     return [(m, v, s) for s in range(cfg.seeds) for v in cfg.vpcs for m in cfg.methods]
 
-# %% ../nbs/20_bench.ipynb #3cec4a5a
+# %% ../nbs/20_bench.ipynb #28880106
 TABLE_COLUMNS = ('method', 'vpc', 'arch', 'seeds', 'top1_mean', 'top1_std', 'top5_mean', 'top5_std', 'stored_frames', 'full_frames',
                  'storage_bytes', 'storage_mib', 'condense_s', 'peak_memory_mib', 'eval_s')
 
@@ -139,7 +142,8 @@ def bench_table(
         for vpc in cfg.vpcs:
             runs = [cell_dir(out, spec, vpc, s) for s in range(cfg.seeds)]
             for arch in cfg.archs:
-                done = [(r, json.loads((r/f"eval-{cfg.protocol}-{arch}.json").read_text())) for r in runs if (r/f"eval-{cfg.protocol}-{arch}.json").exists()]
+                f = f"eval-{cfg.eval_name}-{arch}.json"
+                done = [(r, json.loads((r/f).read_text())) for r in runs if (r/f).exists()]
                 if not done: continue
                 ms = [read_manifest(r, CONDENSED) for r, _ in done]
                 t1, t5 = [e['top1']['mean'] for _, e in done], [e['top5']['mean'] for _, e in done]
@@ -162,7 +166,7 @@ def write_table(
     paths = dict(csv=out/'table.csv', json=out/'table.json', chart=out/'chart.html')
     tmp = paths['csv'].with_name('.table.csv.tmp'); tmp.write_text(buf.getvalue()); tmp.replace(paths['csv'])
     write_json_atomic(paths['json'], dict(meta, rows=rows))
-    fig = bench_chart(rows, title=f"{meta['config']['data']}: {meta['config']['protocol']} top-1 against storage")
+    fig = bench_chart(rows, title=f"{meta['config']['data']}: {meta['config'].get('eval_options', {}).get('name', meta['config']['protocol'])} top-1 against storage")
     tmp = paths['chart'].with_name('.chart.html.tmp'); fig.write_html(tmp, include_plotlyjs='cdn'); tmp.replace(paths['chart'])
     return paths
 
