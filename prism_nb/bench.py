@@ -97,7 +97,7 @@ def cell_dir(out:str|Path, spec:str, vpc:int, seed:int) -> Path:
     "The run folder of one cell."
     return Path(out)/'cells'/spec.replace(':', '--').replace('=', '-').replace(',', '_')/f'vpc{vpc}-seed{seed}'
 
-# %% ../nbs/20_bench.ipynb #776f9dbc
+# %% ../nbs/20_bench.ipynb #80572fb0
 def _eval_files(run, cfg): return [Path(run)/f"eval-{cfg.eval_name}-{a}.json" for a in cfg.archs]
 
 def run_cell(
@@ -122,8 +122,8 @@ def run_cell(
     return run
 
 def bench_cells(cfg:BenchConfig) -> list:
-    "The `(spec, vpc, seed)` cells of a bench, in running order (seed-major, so that a stopped bench has whole rounds)."
-    return [(m, v, s) for s in range(cfg.seeds) for v in cfg.vpcs for m in cfg.methods]
+    "The `(spec, vpc, seed)` cells of a bench in running order: VPC by VPC, seed by seed, so that a stopped bench has whole rows."
+    return [(m, v, s) for v in cfg.vpcs for s in range(cfg.seeds) for m in cfg.methods]
 
 # %% ../nbs/20_bench.ipynb #28880106
 TABLE_COLUMNS = ('method', 'vpc', 'arch', 'seeds', 'top1_mean', 'top1_std', 'top5_mean', 'top5_std', 'stored_frames', 'full_frames',
@@ -185,7 +185,7 @@ def bench_chart(
     fig.update_layout(title=title, xaxis=dict(title='storage (MiB)', type='log'), yaxis_title='top-1 (%)', width=720, height=460)
     return fig
 
-# %% ../nbs/20_bench.ipynb #2bf7d496
+# %% ../nbs/20_bench.ipynb #d481b7aa
 def machine_info() -> dict:
     "The machine a result was measured on."
     return dict(platform=platform.platform(), processor=platform.processor() or platform.machine(), cpus=os.cpu_count(),
@@ -196,12 +196,16 @@ def bench(
     cfg:BenchConfig|None=None, # the bench (default: `bench_config('default')`)
     device:str|None=None, # default `get_device()`
     command:str|None=None, # the command line, recorded with the table
+    table_only:bool=False, # run nothing: tabulate the finished cells of `cfg` (e.g. of a stopped bench, or cells merged from another folder)
 ) -> dict:
     "Run every unfinished cell of `cfg` into `out`, then write the table and chart; returns the table record."
     from prism_nb.teachers import get_teacher, TEACHER_EPOCHS
     cfg = cfg or bench_config(); device = get_device(device); out = Path(out)
     for spec in cfg.methods: parse_method_spec(spec)
     rec = open_bench(out, cfg); t0 = time.time()
+    if table_only:
+        rec.update(command=command, tabulated=time.strftime('%Y-%m-%d %H:%M')); write_json_atomic(out/BENCH_FILE, rec)
+        rows = bench_table(out); write_table(out, rows, rec); return dict(rec, rows=rows)
     train, test = load_data(cfg.data)
     for v in cfg.vpcs:
         counts = torch.bincount(train.labels, minlength=train.n_classes); c = int(counts.argmin())

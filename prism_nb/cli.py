@@ -59,7 +59,7 @@ def method_options(
     from prism_nb.methods import get_method
     return dataclass_options(get_method(method).config_cls, extra, f"method {method!r}")
 
-# %% ../nbs/21_cli.ipynb #e41c709d
+# %% ../nbs/21_cli.ipynb #61e596fb
 def build_parser() -> argparse.ArgumentParser:
     "The `prism-nb` argument parser with all sub-commands."
     p = argparse.ArgumentParser(prog='prism-nb', description='Video dataset condensation with PRISM and its baselines.')
@@ -85,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument('--protocol', default=None); b.add_argument('--arch', default=None, help='comma-separated architectures')
     b.add_argument('--epochs', type=int, default=None, help='evaluation epochs'); b.add_argument('--iterations', type=int, default=None, help='iterations of every iterative method')
     b.add_argument('--teacher-epochs', type=int, default=None)
+    b.add_argument('--table-only', action='store_true', help='run nothing: write the table of the finished cells')
     b.add_argument('--eval-option', action='append', default=[], metavar='KEY=VALUE',
                    help="an EvalConfig override of the protocol, repeatable, e.g. --eval-option name=vdsd-adamw --eval-option optimizer=adamw")
     ms = sub.add_parser('methods', help='list the condensation methods, or the options of one'); ms.add_argument('name', nargs='?')
@@ -131,7 +132,7 @@ def run_summary(
         lines.append(f"  {e['protocol']}/{e['arch']}: top-1 {e['top1']['mean']:.2f} +- {e['top1']['std']:.2f}, top-5 {e['top5']['mean']:.2f} ({len(e['seeds'])} seeds)")
     return '\n'.join(lines)
 
-# %% ../nbs/21_cli.ipynb #3e2313b7
+# %% ../nbs/21_cli.ipynb #127cc615
 def cmd_condense(args):
     "Condense `args.data` into the run folder `args.out`."
     from prism_nb.methods import condense_dataset
@@ -149,7 +150,7 @@ def cmd_bench(args):
         from prism_nb.evaluate import EvalConfig
         ov['eval_options'] = dataclass_options(EvalConfig, [w for kv in args.eval_option for w in ('--' + kv.split('=', 1)[0], kv.split('=', 1)[-1])], 'bench --eval-option', skip=('epochs',))
     cfg = bench_config('quick' if args.quick else args.grid, **ov)
-    res = bench(args.out, cfg, args.device, command='prism-nb ' + ' '.join(sys.argv[1:]))
+    res = bench(args.out, cfg, args.device, command='prism-nb ' + ' '.join(sys.argv[1:]), table_only=args.table_only)
     print(f"{'method':34s} {'vpc':>3s} {'arch':10s} {'top-1':>14s} {'top-5':>14s} {'frames':>8s} {'MiB':>8s} {'cond s':>7s} {'eval s':>7s}")
     for r in res['rows']:
         print(f"{r['method']:34s} {r['vpc']:3d} {r['arch']:10s} {r['top1_mean']:6.2f} +- {r['top1_std']:5.2f} {r['top5_mean']:6.2f} +- {r['top5_std']:5.2f} "

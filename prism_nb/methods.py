@@ -212,7 +212,7 @@ def dataset_kind_of(
     try: return parse_spec(train.name).kind
     except Exception: return None
 
-# %% ../nbs/15_methods.ipynb #31814e7e
+# %% ../nbs/15_methods.ipynb #f8b1b003
 def save_method(
     out:str|Path, # run folder (replaced atomically)
     res:Condensed, # a method's result
@@ -223,8 +223,10 @@ def save_method(
 ) -> Path:
     "Save a `Condensed` result as a run folder."
     from prism_nb.artifacts import save_condensed
+    fields_ = {**res.extra, **extra}
+    if res.peak_memory_mib is not None: fields_['peak_memory_mib'] = res.peak_memory_mib
     return save_condensed(out, res.videos, dataset, classes, res.config, res.seconds, res.log, dtype, parts=res.parts,
-                          soft_labels=res.soft_labels, peak_memory_mib=res.peak_memory_mib, **{**res.extra, **extra})
+                          soft_labels=res.soft_labels, **fields_)
 
 def condense_dataset(
     out:str|Path, # run folder to write

@@ -15,10 +15,10 @@ from .methods import register_method, Condensed, full_frame_videos, teacher_feat
 
 # %% auto #0
 __all__ = ['ORDERS', 'FEATURE_CHUNK', 'RDED_MAX_CANDIDATES', 'RDED_CLIPS_PER_VIDEO', 'RDED_CROP_SCALE', 'STANDARDISE_EPS',
-           'RDED_BATCH', 'sample_clip_index', 'real_clips', 'class_pools', 'selection_result', 'RandomConfig',
-           'random_selection', 'herding_order', 'kcenter_order', 'EmbeddingSelectionConfig', 'embedding_selection',
-           'HerdingConfig', 'KCenterConfig', 'herding', 'kcenter', 'tile_clips', 'clip_logits', 'rded_scores',
-           'RDEDConfig', 'rded']
+           'RDED_BATCH', 'RDED_SYNTH_PRESET', 'sample_clip_index', 'real_clips', 'class_pools', 'selection_result',
+           'RandomConfig', 'random_selection', 'herding_order', 'kcenter_order', 'EmbeddingSelectionConfig',
+           'embedding_selection', 'HerdingConfig', 'KCenterConfig', 'herding', 'kcenter', 'tile_clips', 'clip_logits',
+           'rded_scores', 'RDEDConfig', 'rded']
 
 # %% ../nbs/16_selection.ipynb #0fdd267a
 def sample_clip_index(
@@ -237,7 +237,7 @@ def rded_scores(
     n = len(idx) // clips
     return views.view(n, clips, *views.shape[1:]), losses.view(n, clips), index.view(n, clips, -1)
 
-# %% ../nbs/16_selection.ipynb #321be3f6
+# %% ../nbs/16_selection.ipynb #a8cea703
 @dataclass
 class RDEDConfig:
     vpc:int=1 # videos per class
@@ -257,7 +257,9 @@ def _check_rded(cfg):
         if v is not None and (not isinstance(v, int) or v < lo): raise ValueError(f"rded: {name} must be an integer >= {lo}, got {v!r}")
     get_sampler(cfg.sampler)
 
-@register_method('rded', RDEDConfig, kind='selection', needs_teacher=True)
+RDED_SYNTH_PRESET = dict(candidates=30, clips_per_video=5) # SynthActions on a CPU: 150 scored clips per class instead of 1000
+
+@register_method('rded', RDEDConfig, kind='selection', needs_teacher=True, presets={('synth', None): RDED_SYNTH_PRESET})
 def rded(
     train:VideoSet, # the real training split
     cfg:RDEDConfig, # the configuration
