@@ -185,7 +185,7 @@ def bench_chart(
     fig.update_layout(title=title, xaxis=dict(title='storage (MiB)', type='log'), yaxis_title='top-1 (%)', width=720, height=460)
     return fig
 
-# %% ../nbs/20_bench.ipynb #d481b7aa
+# %% ../nbs/20_bench.ipynb #0ca47ccb
 def machine_info() -> dict:
     "The machine a result was measured on."
     return dict(platform=platform.platform(), processor=platform.processor() or platform.machine(), cpus=os.cpu_count(),
@@ -204,7 +204,7 @@ def bench(
     for spec in cfg.methods: parse_method_spec(spec)
     rec = open_bench(out, cfg); t0 = time.time()
     if table_only:
-        rec.update(command=command, tabulated=time.strftime('%Y-%m-%d %H:%M')); write_json_atomic(out/BENCH_FILE, rec)
+        rec.update(command=command, machine=machine_info(), tabulated=time.strftime('%Y-%m-%d %H:%M')); write_json_atomic(out/BENCH_FILE, rec)
         rows = bench_table(out); write_table(out, rows, rec); return dict(rec, rows=rows)
     train, test = load_data(cfg.data)
     for v in cfg.vpcs:
