@@ -16,7 +16,7 @@ from .keyframes import KeyframeVideos
 # %% auto #0
 __all__ = ['STORAGE_DTYPES', 'UINT8_SCALE', 'CONDENSED', 'LOG_FILE', 'PART_PREFIX', 'METADATA_PARTS', 'KEY_COLOUR', 'BORDER',
            'GAP', 'encode_frames', 'decode_frames', 'parts_storage', 'save_condensed', 'load_condensed', 'load_log',
-           'render_frames', 'render', 'load_data', 'evaluate_run']
+           'render_frames', 'render', 'load_data', 'protocol_needs_teacher', 'evaluate_run']
 
 # %% ../nbs/11_artifacts.ipynb #57de3b1a
 STORAGE_DTYPES = dict(float32=torch.float32, float16=torch.float16, uint8=torch.uint8)
@@ -168,7 +168,7 @@ def render(
     tmp.replace(out)
     return out
 
-# %% ../nbs/11_artifacts.ipynb #9e365ac3
+# %% ../nbs/11_artifacts.ipynb #bc321dfe
 def load_data(
     spec:str='synth', # dataset spec (see `prism_nb.datasets.parse_spec`)
     cache:bool=True, # read through the decoded-clip cache
@@ -178,6 +178,13 @@ def load_data(
     from prism_nb.datasets import load_dataset
     return load_cached(spec) if cache else load_dataset(spec)
 
+def protocol_needs_teacher(
+    cfg, # an `EvalConfig`
+    soft_stored:bool=False, # the synthetic set carries stored soft labels
+) -> bool:
+    "Whether evaluating under `cfg` needs a teacher: label 'multi-sl' always, 'soft' unless soft labels are stored."
+    return cfg.label == 'multi-sl' or (cfg.label == 'soft' and not soft_stored)
+
 def evaluate_run(
     run:str|Path, # run folder
     protocol:str='vdsd', # evaluation protocol preset
@@ -186,11 +193,15 @@ def evaluate_run(
     epochs:int|None=None, # override the protocol's epochs
     device:str|None=None, # default `get_device()`
     test=None, # an already loaded test `VideoSet` (skips loading the manifest's dataset)
+    teacher=None, # teacher for 'soft' / 'multi-sl' labels, used only when the protocol needs one; default: the dataset's cached teacher
     **overrides, # `EvalConfig` fields
 ) -> dict:
     "Evaluate the condensed set in `run` on its dataset's test split; writes `eval-<protocol>-<arch>.json` into `run`."
-    from prism_nb.evaluate import evaluate, TensorVideos
-    videos, m = load_condensed(run)
-    if test is None: _, test = load_data(m['dataset'])
+    from prism_nb.evaluate import evaluate, TensorVideos, get_config
+    from prism_nb.teachers import get_teacher
+    videos, m = load_condensed(run); train = None
+    if test is None: train, test = load_data(m['dataset'])
+    if not protocol_needs_teacher(get_config(protocol, **overrides), videos.soft_labels is not None): teacher = None
+    elif teacher is None: teacher = get_teacher(train if train is not None else load_data(m['dataset'])[0], test, device=device)
     syn = TensorVideos(videos.expand().detach(), videos.labels, m['classes'], soft=videos.soft_labels, name=f"{m['method']} {Path(run).name}")
-    return evaluate(syn, test, protocol, archs, seeds, epochs, out=run, device=device, **overrides)
+    return evaluate(syn, test, protocol, archs, seeds, epochs, teacher=teacher, out=run, device=device, **overrides)
