@@ -59,7 +59,7 @@ def method_options(
     from prism_nb.methods import get_method
     return dataclass_options(get_method(method).config_cls, extra, f"method {method!r}")
 
-# %% ../nbs/21_cli.ipynb #61e596fb
+# %% ../nbs/21_cli.ipynb #e79247d3
 def build_parser() -> argparse.ArgumentParser:
     "The `prism-nb` argument parser with all sub-commands."
     p = argparse.ArgumentParser(prog='prism-nb', description='Video dataset condensation with PRISM and its baselines.')
@@ -93,7 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument('run'); e.add_argument('--protocol', default='vdsd'); e.add_argument('--arch', default='miniC3D', help='one or more, comma-separated')
     e.add_argument('--seeds', type=int, default=3); e.add_argument('--epochs', type=int, default=None)
     e.add_argument('--no-flip', action='store_true', help='no horizontal flips (for classes that are mirror images, e.g. SynthActions written to disk)')
-    e.epilog = "protocol options: every EvalConfig field as --field-name VALUE, e.g. --sampling sliding-window --interpolation linear"
+    e.epilog = ("protocol options: every EvalConfig field as --field-name VALUE, e.g. --sampling sliding-window --interpolation linear; "
+                "with --name NAME the result goes to eval-NAME-<arch>.json instead of the protocol's file")
     r = sub.add_parser('render', help='render a run folder to GIF or MP4, key frames framed in red')
     r.add_argument('run'); r.add_argument('--out', required=True, help='.gif or .mp4 file'); r.add_argument('--fps', type=int, default=4)
     i = sub.add_parser('info', help='summarise a run folder'); i.add_argument('run')
@@ -132,7 +133,7 @@ def run_summary(
         lines.append(f"  {e['protocol']}/{e['arch']}: top-1 {e['top1']['mean']:.2f} +- {e['top1']['std']:.2f}, top-5 {e['top5']['mean']:.2f} ({len(e['seeds'])} seeds)")
     return '\n'.join(lines)
 
-# %% ../nbs/21_cli.ipynb #127cc615
+# %% ../nbs/21_cli.ipynb #44707e4f
 def cmd_condense(args):
     "Condense `args.data` into the run folder `args.out`."
     from prism_nb.methods import condense_dataset
@@ -174,7 +175,7 @@ def cmd_evaluate(args):
     from prism_nb.artifacts import evaluate_run
     archs = args.arch.split(',')
     from prism_nb.evaluate import EvalConfig
-    opts = dataclass_options(EvalConfig, args.extra, 'evaluate', skip=('name', 'epochs'))
+    opts = dataclass_options(EvalConfig, args.extra, 'evaluate', skip=('epochs',))
     res = evaluate_run(args.run, args.protocol, archs, args.seeds, args.epochs, args.device, **opts, **(dict(flip=False, test_flip=False) if args.no_flip else {}))
     for a, r in res.items():
         print(f"{args.run} {r['protocol']}/{a}: top-1 {r['top1']['mean']:.2f} +- {r['top1']['std']:.2f}  "
