@@ -33,8 +33,9 @@ def main():
         for vpc in cfg.vpcs:
             runs = [cell_dir(a.bench, spec, vpc, s) for s in range(cfg.seeds)]
             vals = [agreement(r, teacher, device) for r in runs if (r/'manifest.json').exists()]
-            if vals: rows.append(dict(method=spec, vpc=vpc, seeds=len(vals), agreement_mean=float(np.mean(vals)), agreement_std=float(np.std(vals))))
-            if vals: print(f"{spec:24s} vpc {vpc}: {rows[-1]['agreement_mean']:5.1f} +- {rows[-1]['agreement_std']:4.1f} % ({len(vals)} seeds)")
+            if not vals: continue
+            rows.append(dict(method=spec, vpc=vpc, seeds=len(vals), agreement_mean=float(np.mean(vals)), agreement_std=float(np.std(vals))))
+            print(f"{spec:24s} vpc {vpc}: {rows[-1]['agreement_mean']:5.1f} +- {rows[-1]['agreement_std']:4.1f} % ({len(vals)} seeds)")
     res = dict(command='python ' + ' '.join(sys.argv), bench=a.bench, data=cfg.data, device=str(device),
                teacher={k: teacher.manifest.get(k) for k in ('arch', 'test_top1', 'key_hash')}, rows=rows,
                machine=dict(platform=platform.platform(), cpus=os.cpu_count(), torch=torch.__version__), date=time.strftime('%Y-%m-%d %H:%M'))

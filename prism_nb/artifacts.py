@@ -16,7 +16,7 @@ from .keyframes import KeyframeVideos
 # %% auto #0
 __all__ = ['STORAGE_DTYPES', 'UINT8_SCALE', 'CONDENSED', 'LOG_FILE', 'PART_PREFIX', 'METADATA_PARTS', 'KEY_COLOUR', 'BORDER',
            'GAP', 'encode_frames', 'decode_frames', 'parts_storage', 'save_condensed', 'load_condensed', 'load_log',
-           'render_frames', 'render', 'load_data', 'protocol_needs_teacher', 'evaluate_run']
+           'render_frames', 'render', 'load_data', 'evaluate_run']
 
 # %% ../nbs/11_artifacts.ipynb #57de3b1a
 STORAGE_DTYPES = dict(float32=torch.float32, float16=torch.float16, uint8=torch.uint8)
@@ -168,7 +168,7 @@ def render(
     tmp.replace(out)
     return out
 
-# %% ../nbs/11_artifacts.ipynb #bc321dfe
+# %% ../nbs/11_artifacts.ipynb #3b7be8b8
 def load_data(
     spec:str='synth', # dataset spec (see `prism_nb.datasets.parse_spec`)
     cache:bool=True, # read through the decoded-clip cache
@@ -177,13 +177,6 @@ def load_data(
     from prism_nb.cache import load_cached
     from prism_nb.datasets import load_dataset
     return load_cached(spec) if cache else load_dataset(spec)
-
-def protocol_needs_teacher(
-    cfg, # an `EvalConfig`
-    soft_stored:bool=False, # the synthetic set carries stored soft labels
-) -> bool:
-    "Whether evaluating under `cfg` needs a teacher: label 'multi-sl' always, 'soft' unless soft labels are stored."
-    return cfg.label == 'multi-sl' or (cfg.label == 'soft' and not soft_stored)
 
 def evaluate_run(
     run:str|Path, # run folder
@@ -197,7 +190,7 @@ def evaluate_run(
     **overrides, # `EvalConfig` fields
 ) -> dict:
     "Evaluate the condensed set in `run` on its dataset's test split; writes `eval-<protocol>-<arch>.json` into `run`."
-    from prism_nb.evaluate import evaluate, TensorVideos, get_config
+    from prism_nb.evaluate import evaluate, TensorVideos, get_config, protocol_needs_teacher
     from prism_nb.teachers import get_teacher
     videos, m = load_condensed(run); train = None
     if test is None: train, test = load_data(m['dataset'])

@@ -133,7 +133,7 @@ def run_summary(
         lines.append(f"  {e['protocol']}/{e['arch']}: top-1 {e['top1']['mean']:.2f} +- {e['top1']['std']:.2f}, top-5 {e['top5']['mean']:.2f} ({len(e['seeds'])} seeds)")
     return '\n'.join(lines)
 
-# %% ../nbs/21_cli.ipynb #44707e4f
+# %% ../nbs/21_cli.ipynb #210a5652
 def cmd_condense(args):
     "Condense `args.data` into the run folder `args.out`."
     from prism_nb.methods import condense_dataset
@@ -149,7 +149,7 @@ def cmd_bench(args):
               archs=args.arch.split(',') if args.arch else None)
     if args.eval_option:
         from prism_nb.evaluate import EvalConfig
-        ov['eval_options'] = dataclass_options(EvalConfig, [w for kv in args.eval_option for w in ('--' + kv.split('=', 1)[0], kv.split('=', 1)[-1])], 'bench --eval-option', skip=('epochs',))
+        ov['eval_options'] = dataclass_options(EvalConfig, ['--' + kv for kv in args.eval_option], 'bench --eval-option', skip=('epochs',))
     cfg = bench_config('quick' if args.quick else args.grid, **ov)
     res = bench(args.out, cfg, args.device, command='prism-nb ' + ' '.join(sys.argv[1:]), table_only=args.table_only)
     print(f"{'method':34s} {'vpc':>3s} {'arch':10s} {'top-1':>14s} {'top-5':>14s} {'frames':>8s} {'MiB':>8s} {'cond s':>7s} {'eval s':>7s}")

@@ -20,7 +20,7 @@ __all__ = ['KL_TEMPERATURE', 'GT_WEIGHT', 'EMA_RATE', 'SMOOTH_ZETA', 'CROP_SCALE
            'PROTOCOLS', 'check_choice', 'without_flips', 'EvalConfig', 'get_config', 'lr_factor', 'param_groups',
            'make_optimizer', 'shared_crop_flip', 'random_flip', 'ModelEMA', 'build_model', 'arch_name', 'Normalised',
            'TensorVideos', 'as_synthetic', 'check_compatible', 'teacher_logits', 'distill_loss', 'predict',
-           'accuracy_report', 'split_validation', 'fit', 'train_and_test', 'evaluate']
+           'accuracy_report', 'split_validation', 'protocol_needs_teacher', 'fit', 'train_and_test', 'evaluate']
 
 # %% ../nbs/07_evaluate.ipynb #3bf4e552
 KL_TEMPERATURE = 4.0
@@ -416,7 +416,15 @@ def _shape(train):
     if isinstance(train, VideoSet): return train.n_classes, train.clip_frames, train.size
     s = as_synthetic(train); return (len(s.classes) if s.classes else int(s.labels.max()) + 1), s.data.shape[2], tuple(s.data.shape[-2:])
 
-# %% ../nbs/07_evaluate.ipynb #b7cd5000
+# %% ../nbs/07_evaluate.ipynb #237365eb
+def protocol_needs_teacher(
+    cfg:EvalConfig, # the protocol's configuration
+    soft_stored:bool=False, # the synthetic set carries stored soft labels
+) -> bool:
+    "Whether training under `cfg` needs a teacher: label 'multi-sl' always, 'soft' unless soft labels are stored."
+    return cfg.label == 'multi-sl' or (cfg.label == 'soft' and not soft_stored)
+
+# %% ../nbs/07_evaluate.ipynb #2555f564
 def fit(
     train, # VideoSet (real data) or a synthetic set (see `as_synthetic`)
     config:str|EvalConfig='vdsd', # protocol name or config
@@ -432,8 +440,7 @@ def fit(
 ) -> tuple[nn.Module, dict]:
     "Train a fresh `arch` on `train`; return the model to test (EMA or selected, in eval mode) and a training log."
     cfg = get_config(config, **overrides); device = get_device(device); t0 = time.time()
-    stored = cfg.label == 'soft' and not isinstance(train, VideoSet) and as_synthetic(train).soft is not None
-    if cfg.label != 'hard' and teacher is None and not stored:
+    if teacher is None and protocol_needs_teacher(cfg, not isinstance(train, VideoSet) and as_synthetic(train).soft is not None):
         raise ValueError(f"label mode {cfg.label!r} needs a teacher: pass teacher= (see prism_nb.teachers.get_teacher) or use label='hard'")
     if cfg.val_fraction > 0 and val is None:
         if not isinstance(train, VideoSet): raise ValueError("val_fraction needs a real training VideoSet; for a synthetic set pass val=<VideoSet>")
