@@ -6,7 +6,7 @@ Docs: https://prism-nb.github.io/prism_nb/evaluate.html.md"""
 
 # %% ../nbs/07_evaluate.ipynb #7df63d19
 from __future__ import annotations
-import copy, math, time
+import copy, math, time, warnings
 from dataclasses import dataclass, fields, asdict, replace
 from pathlib import Path
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
@@ -17,10 +17,12 @@ from .temporal import SAMPLINGS, INTERPOLATIONS, check_temporal, temporal_needed
 # %% auto #0
 __all__ = ['KL_TEMPERATURE', 'GT_WEIGHT', 'EMA_RATE', 'SMOOTH_ZETA', 'CROP_SCALE', 'CROP_RATIO', 'TOP_K', 'VAL_SPLIT_SEED',
            'LABEL_MODES', 'LOSSES', 'TEACHER_LOSSES', 'OPTIMIZERS', 'SCHEDULES', 'NORMALISATIONS', 'TEST_AVERAGES',
-           'PROTOCOLS', 'check_choice', 'without_flips', 'EvalConfig', 'get_config', 'lr_factor', 'param_groups',
-           'make_optimizer', 'shared_crop_flip', 'random_flip', 'ModelEMA', 'build_model', 'arch_name', 'Normalised',
-           'TensorVideos', 'as_synthetic', 'check_compatible', 'teacher_logits', 'distill_loss', 'predict',
-           'accuracy_report', 'split_validation', 'protocol_needs_teacher', 'fit', 'train_and_test', 'evaluate']
+           'LOSS_FALL', 'COLLAPSE_SHARE', 'PROTOCOLS', 'check_choice', 'without_flips', 'EvalConfig', 'get_config',
+           'protocol_epochs', 'protocol_label', 'lr_factor', 'param_groups', 'make_optimizer', 'shared_crop_flip',
+           'random_flip', 'ModelEMA', 'build_model', 'arch_name', 'Normalised', 'TensorVideos', 'as_synthetic',
+           'check_compatible', 'teacher_logits', 'distill_loss', 'predict_passes', 'predict', 'accuracy_report',
+           'test_report', 'split_validation', 'protocol_needs_teacher', 'fit', 'training_warnings', 'train_and_test',
+           'evaluate']
 
 # %% ../nbs/07_evaluate.ipynb #3bf4e552
 KL_TEMPERATURE = 4.0
@@ -38,7 +40,9 @@ TEACHER_LOSSES = ('kl', 'mse-gt')
 OPTIMIZERS = ('sgd', 'adamw')
 SCHEDULES = ('step', 'smooth-cosine', 'constant')
 NORMALISATIONS = dict(standardise=standardise, imagenet=imagenet_normalise, none=lambda x: x)
-TEST_AVERAGES = ('softmax', 'logits')
+TEST_AVERAGES = ('accuracy', 'softmax', 'logits')
+LOSS_FALL = 0.9 # a run whose last-epoch loss is not below this fraction of its first-epoch loss is flagged
+COLLAPSE_SHARE = 0.9 # a run whose most frequent predicted class takes this share of the test predictions is flagged
 
 # %% ../nbs/07_evaluate.ipynb #75085307
 def check_choice(
@@ -73,6 +77,7 @@ class EvalConfig:
     schedule:str='step' # 'step', 'smooth-cosine' or 'constant'
     step_at:float=0.5 # 'step': fraction of the epochs after which the lr drops
     step_gamma:float=0.1 # 'step': lr factor after the drop
+    reset_momentum:bool=True # 'step' with SGD: rebuild the optimiser at the drop (momentum reset), as the static-dynamic code does
     zeta:float=SMOOTH_ZETA # 'smooth-cosine': deceleration factor (1 = cosine down to 0)
     batch:int|None=256 # batch size (capped at the training set size); None: `batch_base` x videos per class
     batch_base:int=10 # batch size per video per class when `batch` is None
@@ -83,7 +88,7 @@ class EvalConfig:
     crop_ratio:tuple=CROP_RATIO # RandomResizedCrop aspect-ratio range
     test_passes:int=3 # 1: centre clip; more: random clip (+ flip) per pass, outputs averaged
     test_flip:bool=True # random horizontal flip in test passes (only when test_passes > 1)
-    test_average:str='softmax' # average 'softmax' outputs or 'logits' over test passes
+    test_average:str='accuracy' # 'accuracy': top-1 of each pass, averaged (the static-dynamic reference); or average 'softmax' / 'logits' first
     test_batch:int=256 # batch size at test time (with 'standardise' it also sets the standardisation batch)
     label:str='hard' # 'hard', 'soft' or 'multi-sl'
     loss:str='ce' # 'ce', 'kl' or 'mse-gt'
@@ -128,6 +133,20 @@ def get_config(
     bad = sorted(set(overrides) - set(valid))
     if bad: raise ValueError(f"unknown evaluation option(s) {bad}; valid options: {valid}")
     return EvalConfig(**{**base, **overrides})
+
+# %% ../nbs/07_evaluate.ipynb #558d011a
+def protocol_epochs(
+    name:str, # a protocol name
+) -> int|None:
+    "The epochs protocol `name` defines (None for a name that is not a preset)."
+    return PROTOCOLS[name].get('epochs', EvalConfig.epochs) if name in PROTOCOLS else None
+
+def protocol_label(
+    cfg:EvalConfig, # a protocol configuration
+) -> str:
+    "`cfg.name`, marked with the epochs run when they are not the protocol's: 'vdsd (50 of 500 epochs)'."
+    full = protocol_epochs(cfg.name)
+    return cfg.name if full in (None, cfg.epochs) else f"{cfg.name} ({cfg.epochs} of {full} epochs)"
 
 # %% ../nbs/07_evaluate.ipynb #5591987b
 def lr_factor(
@@ -350,6 +369,26 @@ def distill_loss(
 
 # %% ../nbs/07_evaluate.ipynb #723d7666
 @torch.no_grad()
+def predict_passes(
+    model:nn.Module, # a network taking [0, 1] videos
+    test:VideoSet, # the test set
+    passes:int=1, # 1: the test sampler's clip; more: random clips (+ flips)
+    flip:bool=True, # random horizontal flips in multi-pass testing
+    batch:int=256, # test batch size
+    generator:torch.Generator|None=None, # random stream for the clips and flips of multi-pass testing
+    device:str|torch.device|None=None, # where to run
+) -> torch.Tensor:
+    "Logits `(passes, N, n_classes)` of `model` on every video of `test`, one slice per test pass."
+    device = get_device(device); model.to(device).eval(); out = []
+    for _ in range(passes):
+        sampler = test.test_sampler if passes == 1 else test.train_sampler; outs = []
+        for i in range(0, len(test), batch):
+            x = test.clips(torch.arange(i, min(i + batch, len(test))), sampler, generator=generator, device=device)
+            if passes > 1 and flip: x = random_flip(x, generator)
+            outs.append(model(x).float().cpu())
+        out.append(torch.cat(outs))
+    return torch.stack(out)
+
 def predict(
     model:nn.Module, # a network taking [0, 1] videos
     test:VideoSet, # the test set
@@ -360,17 +399,10 @@ def predict(
     generator:torch.Generator|None=None, # random stream for the clips and flips of multi-pass testing
     device:str|torch.device|None=None, # where to run
 ) -> torch.Tensor:
-    "Scores `(N, n_classes)` of `model` on every video of `test` (softmax probabilities or logits)."
-    check_choice('test average', average, TEST_AVERAGES)
-    device = get_device(device); model.to(device).eval(); total = 0
-    for _ in range(passes):
-        sampler = test.test_sampler if passes == 1 else test.train_sampler; outs = []
-        for i in range(0, len(test), batch):
-            x = test.clips(torch.arange(i, min(i + batch, len(test))), sampler, generator=generator, device=device)
-            if passes > 1 and flip: x = random_flip(x, generator)
-            out = model(x).float(); outs.append((out.softmax(1) if average == 'softmax' else out).cpu())
-        total = total + torch.cat(outs)
-    return total / passes
+    "Scores `(N, n_classes)` of `model` on every video of `test`: the passes' softmax outputs or logits, averaged."
+    check_choice('output average', average, ('softmax', 'logits'))
+    out = predict_passes(model, test, passes, flip, batch, generator, device)
+    return (out.softmax(-1) if average == 'softmax' else out).mean(0)
 
 def accuracy_report(
     scores:torch.Tensor, # (N, n_classes) class scores
@@ -385,6 +417,24 @@ def accuracy_report(
     counts = conf.sum(1).clamp(min=1)
     return dict(top1=100 * (pred == labels).float().mean().item(), top5=100 * (top == labels[:, None]).any(1).float().mean().item(),
                 per_class={c: 100 * conf[i, i].item() / counts[i].item() for i, c in enumerate(classes)}, confusion=conf.tolist())
+
+# %% ../nbs/07_evaluate.ipynb #13385aa3
+def test_report(
+    model:nn.Module, # a trained network taking [0, 1] videos
+    test:VideoSet, # the test set
+    cfg:EvalConfig, # gives test_passes, test_flip, test_average, test_batch
+    seed:int=0, # seed of the test clips and flips
+    device:str|torch.device|None=None, # where to run
+) -> dict:
+    "Accuracy report of `model` on `test` under `cfg`'s test passes, plus the predicted class of every pass (`predictions`)."
+    outs = predict_passes(model, test, cfg.test_passes, cfg.test_flip, cfg.test_batch, torch.Generator().manual_seed(seed), device)
+    if cfg.test_average != 'accuracy':
+        scores = (outs.softmax(-1) if cfg.test_average == 'softmax' else outs).mean(0)
+        return dict(accuracy_report(scores, test.labels, test.classes), predictions=scores.argmax(1))
+    reps = [accuracy_report(o, test.labels, test.classes) for o in outs]
+    return dict(top1=float(np.mean([r['top1'] for r in reps])), top5=float(np.mean([r['top5'] for r in reps])),
+                per_class={c: float(np.mean([r['per_class'][c] for r in reps])) for c in test.classes},
+                confusion=np.sum([r['confusion'] for r in reps], 0).tolist(), predictions=outs.argmax(-1).flatten())
 
 # %% ../nbs/07_evaluate.ipynb #43092f86
 def split_validation(
@@ -424,6 +474,11 @@ def protocol_needs_teacher(
     "Whether training under `cfg` needs a teacher: label 'multi-sl' always, 'soft' unless soft labels are stored."
     return cfg.label == 'multi-sl' or (cfg.label == 'soft' and not soft_stored)
 
+# %% ../nbs/07_evaluate.ipynb #7628190d
+def _resets_optimizer(cfg, old_factor, new_factor):
+    "Whether the optimiser is rebuilt before this epoch: at a 'step' drop with SGD and `reset_momentum`."
+    return cfg.reset_momentum and cfg.optimizer == 'sgd' and cfg.schedule == 'step' and old_factor is not None and new_factor != old_factor
+
 # %% ../nbs/07_evaluate.ipynb #2555f564
 def fit(
     train, # VideoSet (real data) or a synthetic set (see `as_synthetic`)
@@ -462,9 +517,12 @@ def fit(
     g = seed_everything(seed)
     model = Normalised(build_model(arch, n_classes, net_frames, size), cfg.normalise).to(device)
     opt = make_optimizer(model, cfg); ema = ModelEMA(model, cfg.ema) if cfg.ema else None
-    best, log = (-1.0, None, None), dict(n_train=n, batch=bs, steps=0)
+    best, log, factor = (-1.0, None, None), dict(n_train=n, batch=bs, steps=0, loss_curve=[], optimizer_resets=[]), None
     for epoch in progress(range(cfg.epochs), desc=desc or f'{arch_name(arch)} seed {seed}'):
-        for grp in opt.param_groups: grp['lr'] = cfg.lr * lr_factor(epoch, cfg.epochs, cfg.schedule, cfg.step_at, cfg.step_gamma, cfg.zeta)
+        f = lr_factor(epoch, cfg.epochs, cfg.schedule, cfg.step_at, cfg.step_gamma, cfg.zeta)
+        if _resets_optimizer(cfg, factor, f): opt = make_optimizer(model, cfg); log['optimizer_resets'].append(epoch)
+        factor = f
+        for grp in opt.param_groups: grp['lr'] = cfg.lr * f
         model.train(); perm = torch.randperm(n, generator=g); total = 0.
         for i in range(0, n, bs):
             idx = perm[i:i + bs]; x = draw(idx, g); y = labels[idx.to(device)]
@@ -478,15 +536,33 @@ def fit(
             opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
             if ema: ema.update(model)
             total = total + loss.detach() * len(idx); log['steps'] += 1
+        log['loss_curve'].append(float(total) / n)
         tested = ema.model if ema else model
+        if not math.isfinite(log['loss_curve'][-1]): log['diverged_epoch'] = epoch; break
         if val is not None and ((epoch + 1) % cfg.val_every == 0 or epoch + 1 == cfg.epochs):
-            acc = accuracy_report(predict(tested, val, cfg.test_passes, cfg.test_flip, cfg.test_average, cfg.test_batch,
+            acc = accuracy_report(predict(tested, val, cfg.test_passes, cfg.test_flip, 'softmax', cfg.test_batch,
                                           torch.Generator().manual_seed(seed), device), val.labels, val.classes)['top1']
             if acc > best[0]: best = (acc, epoch, copy.deepcopy(tested.state_dict()))
-    log.update(final_loss=float(total) / n, train_s=time.time() - t0, epochs=cfg.epochs)
-    if val is not None:
+    log.update(final_loss=log['loss_curve'][-1], train_s=time.time() - t0, epochs=cfg.epochs)
+    if val is not None and best[2] is not None:
         tested.load_state_dict(best[2]); log.update(selected_epoch=best[1], val_top1=best[0], n_val=len(val))
     return tested.eval(), log
+
+# %% ../nbs/07_evaluate.ipynb #79ec2cf0
+def training_warnings(
+    loss_curve:list, # mean training loss of every epoch
+    predictions:torch.Tensor, # predicted class of every test prediction
+    n_classes:int, # number of classes
+) -> list:
+    "Warnings about a run that did not train: loss not falling, loss not finite, predictions collapsed onto one class."
+    out = []
+    if not all(map(math.isfinite, loss_curve)): out.append(f"training loss became non-finite at epoch {next(i for i, l in enumerate(loss_curve) if not math.isfinite(l))}")
+    elif len(loss_curve) > 1 and not loss_curve[-1] < LOSS_FALL * loss_curve[0]:
+        out.append(f"training loss did not fall: {loss_curve[0]:.3g} in the first epoch, {loss_curve[-1]:.3g} in the last")
+    counts = torch.bincount(torch.as_tensor(predictions).flatten(), minlength=n_classes)
+    if len(predictions) and counts.max() >= COLLAPSE_SHARE * counts.sum():
+        out.append(f"predictions collapsed: {100 * counts.max().item() / counts.sum().item():.0f}% of test predictions are class {int(counts.argmax())}")
+    return out
 
 # %% ../nbs/07_evaluate.ipynb #d2594703
 def train_and_test(
@@ -505,9 +581,10 @@ def train_and_test(
     if not isinstance(train, VideoSet): train = as_synthetic(train)
     check_compatible(train, test, teacher, cfg)
     model, log = fit(train, cfg, arch, seed, teacher, device, val, n_classes=test.n_classes, net_frames=test.clip_frames)
-    scores = predict(model, test, cfg.test_passes, cfg.test_flip, cfg.test_average, cfg.test_batch,
-                     torch.Generator().manual_seed(seed), device)
-    return dict(seed=seed, arch=arch_name(arch), **accuracy_report(scores, test.labels, test.classes), **log, wall_s=time.time() - t0)
+    rep = test_report(model, test, cfg, seed, device); preds = rep.pop('predictions')
+    warns = training_warnings(log['loss_curve'], preds, test.n_classes)
+    for w in warns: warnings.warn(f"{arch_name(arch)} seed {seed} on {test.name}: {w}")
+    return dict(seed=seed, arch=arch_name(arch), **rep, **log, warnings=warns, wall_s=time.time() - t0)
 
 # %% ../nbs/07_evaluate.ipynb #f87d0d43
 def _summary(values): return dict(mean=float(np.mean(values)), std=float(np.std(values)), runs=[float(v) for v in values])
@@ -543,17 +620,20 @@ def evaluate(
     for arch in archs:
         t0 = time.time(); runs = [train_and_test(train, test, cfg, arch, s, teacher, device, val) for s in seeds]
         conf = np.sum([r['confusion'] for r in runs], 0); rows = np.maximum(conf.sum(1), 1)
-        res = dict(protocol=cfg.name, arch=arch_name(arch), seeds=seeds,
+        res = dict(protocol=cfg.name, protocol_label=protocol_label(cfg), epochs=cfg.epochs, protocol_epochs=protocol_epochs(cfg.name),
+                   arch=arch_name(arch), seeds=seeds,
                    top1=_summary([r['top1'] for r in runs]), top5=_summary([r['top5'] for r in runs]),
                    per_class={c: float(100 * conf[i, i] / rows[i]) for i, c in enumerate(test.classes)},
-                   confusion=conf.tolist(), confusion_of='sum over seeds', classes=list(test.classes),
+                   confusion=conf.tolist(), confusion_of='sum over seeds' + (' and test passes' if cfg.test_average == 'accuracy' else ''), classes=list(test.classes),
                    n_train=runs[0]['n_train'], n_test=len(test), videos_per_class=runs[0]['n_train'] / test.n_classes,
                    train_name=name, train_shape=shape, test_name=test.name,
                    test_clip_shape=[test.frames.shape[1], test.clip_frames, *test.size], batch=runs[0]['batch'],
-                   final_loss=[r['final_loss'] for r in runs], wall_s=time.time() - t0, device=str(device),
+                   final_loss=[r['final_loss'] for r in runs], steps=[r['steps'] for r in runs],
+                   loss_curves=[r['loss_curve'] for r in runs], optimizer_resets=runs[0]['optimizer_resets'],
+                   warnings={str(r['seed']): r['warnings'] for r in runs if r['warnings']}, wall_s=time.time() - t0, device=str(device),
                    teacher=getattr(teacher, 'manifest', None) and {k: teacher.manifest.get(k) for k in ('dataset', 'arch', 'test_top1', 'key_hash')},
                    config=asdict(cfg), torch=torch.__version__)
-        if val is not None or cfg.val_fraction > 0: res['selected_epochs'] = [r['selected_epoch'] for r in runs]
+        if val is not None or cfg.val_fraction > 0: res['selected_epochs'] = [r.get('selected_epoch') for r in runs]
         if out is not None: res['file'] = str(write_json_atomic(Path(out)/f"eval-{cfg.name}-{arch_name(arch)}.json", res))
         results[arch_name(arch)] = res
     return results[names[0]] if single else results

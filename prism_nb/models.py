@@ -14,10 +14,10 @@ from .core import *
 
 # %% auto #0
 __all__ = ['C3D_WIDTHS', 'C3D_KERNEL', 'C3D_PADDING', 'C3D_SPATIAL_STRIDE', 'C3D_POOLS', 'C3D_HEAD_KERNEL', 'C3D_DROPOUT',
-           'C3D_PUBLISHED_MIN_SIZE', 'C3D_SMALL_FEATURE', 'C3D_MIN_FRAMES', 'FRAME_WIDTH', 'FRAME_DEPTH',
+           'C3D_PUBLISHED_MIN_SIZE', 'C3D_SMALL_FEATURE', 'C3D_MIN_FRAMES', 'C3D_NORMS', 'FRAME_WIDTH', 'FRAME_DEPTH',
            'TEMPORAL_HIDDEN', 'TEMPORAL_HEADS', 'TORCHVISION_VIDEO', 'MODELS', 'MODEL_ALIASES', 'c3d_plan',
            'c3d_feature_shape', 'MiniC3D', 'c3d_parameter_count', 'count_parameters', 'frame_convnet', 'MeanHead',
-           'MLPHead', 'RNNHead', 'FrameConvNet', 'VideoResNet', 'model_name', 'get_model']
+           'MLPHead', 'RNNHead', 'FrameConvNet', 'VideoResNet', 'miniC3D_in', 'model_name', 'get_model']
 
 # %% ../nbs/06_models.ipynb #1e563752
 def _check_input(
@@ -72,9 +72,12 @@ def c3d_feature_shape(
 # %% ../nbs/06_models.ipynb #4da600c9
 C3D_MIN_FRAMES = math.prod(p[0] for p in C3D_POOLS) # 4: the time pools halve T twice
 
-def _c3d_layer(cin, cout, stride, pool):
+C3D_NORMS = (None, 'instance') # None: the published MiniC3D; 'instance': per-channel instance norm after each conv
+
+def _c3d_layer(cin, cout, stride, pool, norm=None):
     conv = nn.Conv3d(cin, cout, C3D_KERNEL, stride=(1, stride, stride), padding=C3D_PADDING)
-    return nn.Sequential(conv, nn.ReLU(inplace=True), nn.MaxPool3d(pool) if math.prod(pool) > 1 else nn.Identity())
+    normalise = nn.GroupNorm(cout, cout, affine=True) if norm == 'instance' else nn.Identity()
+    return nn.Sequential(conv, normalise, nn.ReLU(inplace=True), nn.MaxPool3d(pool) if math.prod(pool) > 1 else nn.Identity())
 
 # %% ../nbs/06_models.ipynb #facdd597
 class MiniC3D(nn.Module):
@@ -86,12 +89,14 @@ class MiniC3D(nn.Module):
                  published:bool|None=None, # force (True) or forbid (False) the published layout; None: by size
                  dropout:float=C3D_DROPOUT, # dropout before the classifier
                  channels_last:bool|None=None, # run convs in channels-last-3d memory format; None: on CPU only
+                 norm:str|None=None, # None (published, no normalisation) or 'instance' (see `miniC3D_in`)
                 ):
         super().__init__()
-        self.plan, self.frames, self.size = c3d_plan(size, published), frames, size
+        if norm not in C3D_NORMS: raise ValueError(f"MiniC3D: norm must be one of {C3D_NORMS}, got {norm!r}")
+        self.norm, self.plan, self.frames, self.size = norm, c3d_plan(size, published), frames, size
         self.feature_shape = self._feature_shape(frames, size, size)
         widths = (CHANNELS,) + C3D_WIDTHS
-        self.features = nn.Sequential(*[_c3d_layer(widths[i], widths[i+1], s, p) for i, (s, p) in enumerate(self.plan)])
+        self.features = nn.Sequential(*[_c3d_layer(widths[i], widths[i+1], s, p, norm) for i, (s, p) in enumerate(self.plan)])
         self.dropout = nn.Dropout(dropout)
         self.classifier = nn.Conv3d(C3D_WIDTHS[-1], n_classes, kernel_size=1)
         self.embed_dim = C3D_WIDTHS[-1] * math.prod(self.feature_shape)
@@ -252,7 +257,11 @@ class VideoResNet(nn.Module):
 def _frame_model(head): return lambda n_classes, frames, size, **kw: FrameConvNet(n_classes, frames, size, head=head, **kw)
 def _tv_model(arch): return lambda n_classes, frames, size, **kw: VideoResNet(n_classes, frames, size, arch=arch, **kw)
 
-MODELS = dict(miniC3D=MiniC3D,
+def miniC3D_in(n_classes, frames=16, size=112, **kw):
+    "MiniC3D with a per-channel instance normalisation after each convolution (a deviation from the video reference)."
+    return MiniC3D(n_classes, frames, size, norm='instance', **kw)
+
+MODELS = dict(miniC3D=MiniC3D, miniC3D_in=miniC3D_in,
               convnet_mean=_frame_model('mean'), convnet_mlp=_frame_model('mlp'),
               convnet_lstm=_frame_model('lstm'), convnet_gru=_frame_model('gru'),
               **{arch: _tv_model(arch) for arch in TORCHVISION_VIDEO})

@@ -13,7 +13,7 @@ import torch, torch.nn as nn
 from .core import *
 from .videos import VideoSet
 from .cache import get_cache_dir
-from .evaluate import (get_config, fit, predict, accuracy_report, build_model, arch_name, Normalised,
+from .evaluate import (get_config, fit, test_report, build_model, arch_name, Normalised,
                                as_synthetic, teacher_logits)
 
 # %% auto #0
@@ -51,8 +51,7 @@ def train_teacher(
                     size=list(train.size), arch=arch_name(arch), normalise=config.normalise, seed=seed, config=asdict(config),
                     n_train=log['n_train'], final_loss=log['final_loss'], train_s=time.time() - t0)
     if test is not None:
-        r = accuracy_report(predict(model, test, config.test_passes, config.test_flip, config.test_average, config.test_batch,
-                                    torch.Generator().manual_seed(seed), device), test.labels, test.classes)
+        r = test_report(model, test, config, seed, device)
         manifest.update(test_name=test.name, test_top1=r['top1'], test_top5=r['top5'])
     model.requires_grad_(False); model.manifest = manifest
     return model
