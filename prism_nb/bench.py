@@ -14,7 +14,7 @@ import prism_nb
 from .core import *
 from .methods import run_method, save_method, get_method, available_methods
 from .artifacts import load_data, evaluate_run, read_manifest, CONDENSED
-from .evaluate import get_config, protocol_needs_teacher
+from .evaluate import get_config, protocol_needs_teacher, protocol_label
 
 # %% auto #0
 __all__ = ['BENCH_METHODS', 'EXTENDED_METHODS', 'QUICK_ITERATIONS', 'QUICK_EPOCHS', 'QUICK_TEACHER_EPOCHS', 'GRIDS',
@@ -127,8 +127,8 @@ def bench_cells(cfg:BenchConfig) -> list:
     return [(m, v, s) for v in cfg.vpcs for s in range(cfg.seeds) for m in cfg.methods]
 
 # %% ../nbs/20_bench.ipynb #28880106
-TABLE_COLUMNS = ('method', 'vpc', 'arch', 'seeds', 'top1_mean', 'top1_std', 'top5_mean', 'top5_std', 'stored_frames', 'full_frames',
-                 'storage_bytes', 'storage_mib', 'condense_s', 'peak_memory_mib', 'eval_s')
+TABLE_COLUMNS = ('method', 'vpc', 'arch', 'protocol', 'epochs', 'seeds', 'top1_mean', 'top1_std', 'top5_mean', 'top5_std', 'stored_frames', 'full_frames',
+                 'storage_bytes', 'storage_mib', 'condense_s', 'peak_memory_mib', 'eval_s', 'warned_seeds')
 
 def _mean(xs): xs = [x for x in xs if x is not None]; return float(np.mean(xs)) if xs else None
 
@@ -148,11 +148,14 @@ def bench_table(
                 if not done: continue
                 ms = [read_manifest(r, CONDENSED) for r, _ in done]
                 t1, t5 = [e['top1']['mean'] for _, e in done], [e['top5']['mean'] for _, e in done]
-                rows.append(dict(method=spec, vpc=vpc, arch=arch, seeds=len(done), top1_mean=float(np.mean(t1)), top1_std=float(np.std(t1)),
+                epochs = sorted({e['config']['epochs'] for _, e in done})
+                if len(epochs) > 1: raise ArtifactError(f"{out}: {spec} vpc {vpc} {arch} has evaluations of {epochs} epochs; one table holds one protocol")
+                rows.append(dict(method=spec, vpc=vpc, arch=arch, protocol=protocol_label(done[0][1]['protocol'], epochs[0]), epochs=epochs[0], seeds=len(done), top1_mean=float(np.mean(t1)), top1_std=float(np.std(t1)),
                                  top5_mean=float(np.mean(t5)), top5_std=float(np.std(t5)), stored_frames=_mean([m['stored_frames'] for m in ms]),
                                  full_frames=ms[0]['full_frames'], storage_bytes=_mean([m['storage_bytes'] for m in ms]),
                                  storage_mib=_mean([m['storage_bytes'] for m in ms]) / 2**20, condense_s=_mean([m['seconds'] for m in ms]),
                                  peak_memory_mib=_mean([m.get('peak_memory_mib') for m in ms]), eval_s=_mean([e['wall_s'] for _, e in done]),
+                                 warned_seeds=sum(bool(e.get('warnings')) for _, e in done),
                                  per_class={c: float(np.mean([e['per_class'][c] for _, e in done])) for c in done[0][1]['per_class']}))
     return rows
 
@@ -167,7 +170,8 @@ def write_table(
     paths = dict(csv=out/'table.csv', json=out/'table.json', chart=out/'chart.html')
     tmp = paths['csv'].with_name('.table.csv.tmp'); tmp.write_text(buf.getvalue()); tmp.replace(paths['csv'])
     write_json_atomic(paths['json'], dict(meta, rows=rows))
-    fig = bench_chart(rows, title=f"{meta['config']['data']}: {meta['config'].get('eval_options', {}).get('name', meta['config']['protocol'])} top-1 against storage")
+    label = ', '.join(dict.fromkeys(r['protocol'] for r in rows)) or meta['config'].get('eval_options', {}).get('name', meta['config']['protocol'])
+    fig = bench_chart(rows, title=f"{meta['config']['data']}: {label} top-1 against storage")
     tmp = paths['chart'].with_name('.chart.html.tmp'); fig.write_html(tmp, include_plotlyjs='cdn'); tmp.replace(paths['chart'])
     return paths
 

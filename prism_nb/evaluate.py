@@ -142,11 +142,12 @@ def protocol_epochs(
     return PROTOCOLS[name].get('epochs', EvalConfig.epochs) if name in PROTOCOLS else None
 
 def protocol_label(
-    cfg:EvalConfig, # a protocol configuration
+    name:str, # the protocol's name
+    epochs:int, # the epochs actually run
 ) -> str:
-    "`cfg.name`, marked with the epochs run when they are not the protocol's: 'vdsd (50 of 500 epochs)'."
-    full = protocol_epochs(cfg.name)
-    return cfg.name if full in (None, cfg.epochs) else f"{cfg.name} ({cfg.epochs} of {full} epochs)"
+    "`name`, marked with the epochs run when they are not the protocol's: 'vdsd (50 of 500 epochs)'."
+    full = protocol_epochs(name)
+    return name if full in (None, epochs) else f"{name} ({epochs} of {full} epochs)"
 
 # %% ../nbs/07_evaluate.ipynb #5591987b
 def lr_factor(
@@ -620,7 +621,7 @@ def evaluate(
     for arch in archs:
         t0 = time.time(); runs = [train_and_test(train, test, cfg, arch, s, teacher, device, val) for s in seeds]
         conf = np.sum([r['confusion'] for r in runs], 0); rows = np.maximum(conf.sum(1), 1)
-        res = dict(protocol=cfg.name, protocol_label=protocol_label(cfg), epochs=cfg.epochs, protocol_epochs=protocol_epochs(cfg.name),
+        res = dict(protocol=cfg.name, protocol_label=protocol_label(cfg.name, cfg.epochs), epochs=cfg.epochs, protocol_epochs=protocol_epochs(cfg.name),
                    arch=arch_name(arch), seeds=seeds,
                    top1=_summary([r['top1'] for r in runs]), top5=_summary([r['top5'] for r in runs]),
                    per_class={c: float(100 * conf[i, i] / rows[i]) for i, c in enumerate(test.classes)},
