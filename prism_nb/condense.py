@@ -11,14 +11,17 @@ from dataclasses import dataclass
 import torch, torch.nn as nn, torch.nn.functional as F
 from .core import *
 from .videos import VideoSet
-from .keyframes import KeyframeVideos, insertion_active, INSERT_EPS, DEFAULT_READING
+from .keyframes import (KeyframeVideos, insertion_active, INSERT_EPS, DEFAULT_READING, L2_THRESHOLD, INITIAL_KEYS,
+    ABLATION_KEYS, ALL_KEYS, WARMUP, COOLDOWN)
 from .models import get_model
+from .evaluate import EvalConfig, NORMALISATIONS, check_choice
 from .temporal import SAMPLINGS, INTERPOLATIONS, check_temporal, temporal_needed, temporal_view, frames_read
 
 # %% auto #0
-__all__ = ['METHODS', 'OBJECTIVES', 'INITS', 'INSERTIONS', 'ABLATION_KEYS', 'PRESETS', 'METHOD_DEFAULTS', 'real_batch',
-           'class_means', 'dm_loss', 'fresh_network', 'gradient_distance', 'gm_loss', 'CondenseConfig',
-           'condense_config', 'init_videos', 'CondenseLog', 'network_frames', 'condense']
+__all__ = ['NORMALISE', 'METHODS', 'OBJECTIVES', 'INITS', 'INSERTIONS', 'SYNTH_VPCS', 'SYNTH_SHARED', 'SYNTH_LR', 'PRESETS',
+           'METHOD_DEFAULTS', 'real_batch', 'normalise_input', 'takes_video', 'NetworkInputs', 'class_means', 'dm_loss',
+           'fresh_network', 'gradient_distance', 'gm_loss', 'CondenseConfig', 'condense_config', 'init_videos',
+           'CondenseLog', 'network_frames', 'condense']
 
 # %% ../nbs/10_condense.ipynb #b3f26937
 def real_batch(
@@ -40,6 +43,41 @@ def real_batch(
         idx.append(pool[torch.randint(len(pool), (per_class,), generator=generator)])
     idx = torch.cat(idx)
     return train.clips(idx, train.train_sampler, frames, None, generator, get_device(device)), train.labels[idx].to(get_device(device))
+
+# %% ../nbs/10_condense.ipynb #a23abee6
+NORMALISE = EvalConfig.normalise # evaluation's default input normalisation ('standardise'), the default of every distillation method
+
+def normalise_input(
+    x:torch.Tensor, # (B, C, T, H, W) videos in [0, 1]: a real batch or the synthetic videos
+    normalise:str=NORMALISE, # 'standardise', 'imagenet' or 'none' (`prism_nb.evaluate.NORMALISATIONS`)
+) -> torch.Tensor:
+    "The batch `x` normalised as evaluation normalises a batch before its network (differentiable)."
+    return NORMALISATIONS[check_choice('normalisation', normalise, NORMALISATIONS)](x)
+
+# %% ../nbs/10_condense.ipynb #730b5781
+def takes_video(
+    m:nn.Module, # any module
+) -> bool:
+    "True for a layer with `CHANNELS` input channels: the first convolution of a video (or image) network."
+    return getattr(m, 'in_channels', None) == CHANNELS
+
+class NetworkInputs:
+    "Context manager: the batches entering layers chosen by `layer` while active, in `inputs` (detached, on the CPU)."
+    def __init__(self,
+        layer=takes_video, # `layer(module) -> bool`: which modules to watch
+    ):
+        self.layer, self.inputs, self.requires_grad, self.handle = layer, [], [], None
+    def _hook(self, m, args):
+        if self.layer(m) and args and isinstance(args[0], torch.Tensor):
+            self.inputs.append(args[0].detach().float().cpu()); self.requires_grad.append(args[0].requires_grad)
+    def __enter__(self):
+        self.inputs, self.requires_grad = [], []
+        self.handle = nn.modules.module.register_module_forward_pre_hook(self._hook)
+        return self
+    def __exit__(self, *exc): self.handle.remove()
+    def stats(self) -> list:
+        "`(mean, std)` of each recorded batch."
+        return [(float(x.mean()), float(x.std())) for x in self.inputs]
 
 # %% ../nbs/10_condense.ipynb #177f7cb2
 def class_means(
@@ -117,27 +155,27 @@ METHODS = ('prism', 'dm')
 OBJECTIVES = ('dm', 'gm')
 INITS = ('noise', 'real', 'all', 'eight')
 INSERTIONS = ('cosine', 'l2', 'random', 'none')
-ABLATION_KEYS = 8 # key frames of the "start from 8 key frames" ablation
 
 @dataclass
 class CondenseConfig:
     "Hyper-parameters of one condensation run (PRISM defaults)."
     method:str='prism' # 'prism' (sparse key frames + insertion) or 'dm' (full-frame distribution matching)
     objective:str='dm' # matching loss: 'dm' (later PRISM version) or 'gm' (first version)
-    init:str='noise' # 'noise', 'real' (first/last frame of a real clip), 'all' (every frame learnable), 'eight' (8 key frames)
+    init:str='noise' # 'noise' or 'real' (see `init_videos`); PRISM ablations from noise: 'all' (every frame learnable), 'eight' (8 key frames)
     vpc:int=1 # synthetic videos per class
     iterations:int=1000 # optimisation steps
     lr:float=1.0 # learning rate of the synthetic videos
     momentum:float=0.95 # SGD momentum of the synthetic videos
     batch_real:int=64 # real clips per class per iteration
     arch:str='miniC3D' # matching network
+    normalise:str=NORMALISE # its input normalisation, as in evaluation: 'standardise' (each batch by its own mean/std), 'imagenet' or 'none'
     frames:int|None=None # frames T of a synthetic video; default: the dataset's clip length
     insertion:str='cosine' # 'cosine' (PRISM), 'l2', 'random' or 'none' (ablations)
     eps:float=INSERT_EPS # cosine threshold of the insertion test
     reading:str=DEFAULT_READING # g_k: 'param' (total gradient on the key frame) or 'direct' (gradient at position k)
-    warmup:float=0.2 # fraction of iterations without insertion at the start
-    cooldown:float=0.2 # fraction of iterations without insertion at the end
-    l2_threshold:float=1.0 # threshold of the 'l2' criterion
+    warmup:float=WARMUP # fraction of iterations without insertion at the start
+    cooldown:float=COOLDOWN # fraction of iterations without insertion at the end
+    l2_threshold:float=L2_THRESHOLD # threshold of the 'l2' criterion (the cosine test's boundary, see `prism_nb.keyframes`)
     inner_steps:int=1 # gm: network training steps on the synthetic videos per iteration
     net_lr:float=0.01 # gm: learning rate of those steps
     gm_distance:str='cos' # gm: 'cos' or 'l2'
@@ -149,13 +187,15 @@ class CondenseConfig:
     interpolation:str='none' # resampling of a window to the network input length: 'none', 'duplicate' or 'linear'
 
 # %% ../nbs/10_condense.ipynb #ed3b472c
+SYNTH_VPCS = (1, 5) # VPCs with a SynthActions preset
+SYNTH_SHARED = dict(init='real', iterations=200, batch_real=8) # SynthActions: what PRISM and DM share (equal terms)
+SYNTH_LR = dict(prism=10.0, dm=30.0) # SynthActions: learning rate of each method's synthetic videos
 PRESETS = { # (method, dataset kind, vpc) -> overrides; PRISM rows are Table A of the PRISM supplementary
     ('prism', 'miniucf', 1): dict(lr=1.0, batch_real=64), ('prism', 'miniucf', 5): dict(lr=25.0, batch_real=64), ('prism', 'miniucf', 10): dict(lr=50.0, batch_real=64),
     ('prism', 'hmdb51', 1): dict(lr=0.7, batch_real=64), ('prism', 'hmdb51', 5): dict(lr=25.0, batch_real=64), ('prism', 'hmdb51', 10): dict(lr=75.0, batch_real=64),
     ('prism', 'kinetics400', 1): dict(lr=1.0, batch_real=64), ('prism', 'kinetics400', 5): dict(lr=50.0, batch_real=128),
     ('prism', 'ssv2', 1): dict(lr=3.0, batch_real=64), ('prism', 'ssv2', 5): dict(lr=30.0, batch_real=128),
-    ('prism', 'synth', 1): dict(lr=10.0, batch_real=8, iterations=200, init='real'), ('prism', 'synth', 5): dict(lr=10.0, batch_real=8, iterations=200, init='real'),
-    ('dm', 'synth', 1): dict(lr=30.0, batch_real=8, iterations=200), ('dm', 'synth', 5): dict(lr=30.0, batch_real=8, iterations=200),
+    **{(m, 'synth', v): dict(SYNTH_SHARED, lr=SYNTH_LR[m]) for m in METHODS for v in SYNTH_VPCS},
 }
 METHOD_DEFAULTS = dict(prism=dict(), dm=dict(init='real', insertion='none', momentum=0.5, lr=30.0))
 
@@ -173,7 +213,8 @@ def condense_config(
     kw = {**METHOD_DEFAULTS[method], **PRESETS.get((method, dataset, vpc), {}), **overrides}
     cfg = CondenseConfig(method=method, vpc=vpc, **kw)
     for name, value, valid in (('objective', cfg.objective, OBJECTIVES), ('init', cfg.init, INITS), ('insertion', cfg.insertion, INSERTIONS),
-                               ('sampling', cfg.sampling, SAMPLINGS), ('interpolation', cfg.interpolation, INTERPOLATIONS)):
+                               ('sampling', cfg.sampling, SAMPLINGS), ('interpolation', cfg.interpolation, INTERPOLATIONS),
+                               ('normalise', cfg.normalise, tuple(NORMALISATIONS))):
         if value not in valid: raise ValueError(f"{name}: expected one of {valid}, got {value!r}")
     if cfg.window is not None and cfg.window < 1: raise ValueError(f"window must be >= 1 frames, got {cfg.window}")
     return cfg
@@ -189,7 +230,7 @@ def init_videos(
     device = get_device(device)
     T, (H, W) = cfg.frames or train.clip_frames, train.size
     labels = torch.arange(train.n_classes).repeat_interleave(cfg.vpc)
-    keys = 'all' if (cfg.method == 'dm' or cfg.init == 'all') else ABLATION_KEYS if cfg.init == 'eight' else 2
+    keys = ALL_KEYS if (cfg.method == 'dm' or cfg.init == 'all') else ABLATION_KEYS if cfg.init == 'eight' else INITIAL_KEYS
     if cfg.init == 'real':
         real, _ = real_batch(train, cfg.vpc, generator, T, device=device)
         return KeyframeVideos.from_real(real, labels, keys=keys, device=device)
@@ -284,6 +325,7 @@ def condense(
     for it in bar:
         real, real_labels = real_batch(train, cfg.batch_real, g, net_T, device=device, class_index=class_index)
         syn, index = view(videos.expand())
+        real, syn = normalise_input(real, cfg.normalise), normalise_input(syn, cfg.normalise)
         if cfg.objective == 'dm':
             fresh_network(net); net.eval()
             loss = dm_loss(net, real, real_labels, syn, videos.labels, n_classes)
@@ -294,7 +336,7 @@ def condense(
         opt.zero_grad(set_to_none=False); loss.backward()
         mask, cos_l, cos_r = _insertion(cfg, videos, it, log, g, None if index is None else frames_read(index, T))
         opt.step()
-        if cfg.objective == 'gm': _train_on_synthetic(net, net_opt, videos, cfg.inner_steps, view)
+        if cfg.objective == 'gm': _train_on_synthetic(net, net_opt, videos, cfg.inner_steps, view, cfg.normalise)
         if cos_l is not None: log.record_cos(it, cos_l, cos_r, mask)
         if mask is not None: videos.insert(mask, opt)
         log.record(it, loss.item(), videos.key_counts)
@@ -302,7 +344,7 @@ def condense(
         if it % 10 == 0 and hasattr(bar, 'set_postfix'): bar.set_postfix(loss=f'{loss.item():.3g}', keys=f'{videos.n_keyframes / videos.n_videos:.1f}')
     return videos, log
 
-def _train_on_synthetic(net, net_opt, videos, steps, view=lambda x: (x, None)):
-    with torch.no_grad(): x, y = view(videos.expand())[0], videos.labels
+def _train_on_synthetic(net, net_opt, videos, steps, view=lambda x: (x, None), normalise=NORMALISE):
+    with torch.no_grad(): x, y = normalise_input(view(videos.expand())[0], normalise), videos.labels
     for _ in range(steps):
         net_opt.zero_grad(); F.cross_entropy(net(x), y).backward(); net_opt.step()

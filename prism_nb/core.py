@@ -6,7 +6,8 @@ Docs: https://prism-nb.github.io/prism_nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #9d0797fa
 from __future__ import annotations
-import json, os, random, shutil, tempfile, uuid
+import json, os, random, shutil, sys, tempfile, uuid
+from fastcore.imports import IN_NOTEBOOK
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np, torch
@@ -61,15 +62,19 @@ def seed_everything(
     return torch.Generator().manual_seed(seed)
 
 # %% ../nbs/00_core.ipynb #3450f316
+def _interactive() -> bool:
+    "Whether progress bars have a live display: a notebook, or a terminal on stderr."
+    return IN_NOTEBOOK or sys.stderr.isatty()
+
 def progress(
     iterable=None, # what to iterate over
     desc:str|None=None, # label shown before the bar
     total:int|None=None, # number of steps when `iterable` has no length
-    disable:bool|None=None, # force the bar off (True) or on (False); default: off in tests
+    disable:bool|None=None, # force the bar off (True) or on (False); default: off in tests and when output is not a terminal
     **kwargs, # passed on to `tqdm`
 ):
-    "A `tqdm` progress bar that is hidden while testing."
-    if disable is None: disable = in_test()
+    "A `tqdm` progress bar that is hidden while testing and when its output goes to a file or a pipe."
+    if disable is None: disable = in_test() or not _interactive()
     return tqdm(iterable, desc=desc, total=total, disable=disable, leave=False, **kwargs)
 
 # %% ../nbs/00_core.ipynb #d9aa636c

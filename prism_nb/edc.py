@@ -14,14 +14,15 @@ from .core import *
 from .videos import VideoSet
 from .cache import get_cache_dir
 from .teachers import data_fingerprint, get_teacher
-from .condense import real_batch
+from .condense import real_batch, NORMALISE
+from .evaluate import Normalised
 
 # %% auto #0
 __all__ = ['STAT_NORMS', 'STAT_CONVS', 'STATS_BATCH', 'STATS_SAMPLER', 'STATS_KIND', 'STATS_DIR', 'STATS_VERSION', 'STAT_FIELDS',
            'KEY_CHARS', 'EDC_ALPHA', 'STAT_EMA_RATE', 'FLAT_TAU', 'FLAT_BETA', 'FLAT_WEIGHT', 'EDC_ITERATIONS',
            'EDC_LR', 'EDC_BETAS', 'EDC_INITS', 'EDC_SYNTH_PRESET', 'stat_layers', 'FeatureHooks', 'channel_stats',
            'real_statistics', 'teacher_id', 'stats_key', 'teacher_statistics', 'stat_loss', 'flatness_loss',
-           'ema_update', 'EDCConfig', 'edc_init', 'edc_distill', 'edc']
+           'ema_update', 'EDCConfig', 'edc_init', 'normalised_teacher', 'edc_distill', 'edc']
 
 # %% ../nbs/18_edc.ipynb #e4da3689
 STAT_NORMS = (nn.BatchNorm3d,) # layers whose inputs are matched when a network has them
@@ -282,6 +283,14 @@ def edc_init(
         if not torch.equal(y, labels): raise DataError(f"edc_init: RDED returned labels {y.tolist()}, expected {labels.tolist()}")
     return x.float().clamp(0, 1), labels
 
+# %% ../nbs/18_edc.ipynb #957d48d3
+def normalised_teacher(
+    teacher:nn.Module, # a teacher: a `Normalised` network, or a bare one
+    normalise:str=NORMALISE, # normalisation given to a bare network (evaluation's default)
+) -> nn.Module:
+    "`teacher` if it normalises its own input (a `Normalised` network), else `teacher` wrapped to normalise it."
+    return teacher if isinstance(teacher, Normalised) else Normalised(teacher, normalise)
+
 # %% ../nbs/18_edc.ipynb #5b799d38
 def _cosine(it, total): return 0.5 * (1 + math.cos(math.pi * it / max(total, 1)))
 
@@ -298,7 +307,7 @@ def edc_distill(
     "Run EDC: `(videos (K*vpc, C, T, H, W) in [0, 1], labels, log)` where `log` holds the per-step losses."
     if not teachers: raise ValueError("edc_distill: needs at least one teacher")
     device = get_device(device); g = seed_everything(cfg.seed)
-    for t in teachers: t.to(device).eval().requires_grad_(False)
+    teachers = [normalised_teacher(t).to(device).eval().requires_grad_(False) for t in teachers]
     layers = [stat_layers(t) for t in teachers]
     stats = [teacher_statistics(t, train, l, cache_dir, cfg.stats_sampler, device, show_progress) for t, l in zip(teachers, layers)]
     stats = [{n: {k: v.to(device) for k, v in d.items()} for n, d in s.items()} for s in stats]

@@ -16,7 +16,7 @@ from .videos import VideoSet, standardise
 from .evaluate import build_model, arch_name
 from .teachers import data_fingerprint
 from .cache import get_cache_dir
-from .condense import real_batch
+from .condense import real_batch, normalise_input, NORMALISE
 from .methods import register_method, Condensed, full_frame_videos
 
 # %% auto #0
@@ -27,11 +27,12 @@ __all__ = ['EXPERT_KIND', 'EXPERTS_DIR', 'EXPERT_LR', 'EXPERT_MOMENTUM', 'EXPERT
 
 # %% ../nbs/19_mtt.ipynb #ec2cc46f
 class FlatNetwork:
-    "Run `net` with its parameters taken from one flat vector (per-batch standardised input)."
+    "Run `net` with its parameters taken from one flat vector (input normalised as in evaluation)."
     def __init__(self,
         net:nn.Module, # the network whose parameter layout is used
+        normalise:str=NORMALISE, # input normalisation: 'standardise' (each batch by its own mean/std), 'imagenet' or 'none'
     ):
-        self.net = net
+        self.net, self.normalise = net, normalise
         self.names = [n for n, _ in net.named_parameters()]
         self.shapes = [p.shape for _, p in net.named_parameters()]
         self.sizes = [p.numel() for _, p in net.named_parameters()]
@@ -49,7 +50,7 @@ class FlatNetwork:
 
     def __call__(self, flat:torch.Tensor, x:torch.Tensor) -> torch.Tensor:
         "Logits of the network with parameters `flat` on the [0, 1] videos `x`."
-        return functional_call(self.net, self.unflatten(flat), (standardise(x),))
+        return functional_call(self.net, self.unflatten(flat), (normalise_input(x, self.normalise),))
 
 # %% ../nbs/19_mtt.ipynb #74c98843
 EXPERT_KIND = 'expert' # artifact kind of a cached expert trajectory
@@ -73,18 +74,19 @@ def train_expert(
     seed:int=0, # initial weights, order and clip positions
     device:str|torch.device|None=None, # default `get_device()`
     show_progress:bool|None=None, # progress bar (default: off in tests)
+    normalise:str=NORMALISE, # input normalisation (see `FlatNetwork`)
 ) -> torch.Tensor:
     "Train one expert on `train`; its flat parameters at the start and after every epoch, `(epochs + 1, P)` on the CPU."
     if epochs < 1: raise ValueError(f"train_expert: epochs must be >= 1, got {epochs}")
     device = get_device(device); g = torch.Generator().manual_seed(seed)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed); net = build_model(arch, train.n_classes, train.clip_frames, train.size).to(device).train()
-    fnet = FlatNetwork(net); opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
+    fnet = FlatNetwork(net, normalise); opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
     snaps = [fnet.flatten().cpu()]
     for _ in progress(range(epochs), desc=f'expert {seed}', disable=None if show_progress is None else not show_progress):
         for idx in torch.randperm(len(train.labels), generator=g).split(batch):
             x = train.clips(idx, train.train_sampler, generator=g, device=device)
-            loss = F.cross_entropy(net(standardise(x)), train.labels[idx].to(device))
+            loss = F.cross_entropy(net(normalise_input(x, normalise)), train.labels[idx].to(device))
             opt.zero_grad(); loss.backward(); opt.step()
         snaps.append(fnet.flatten().cpu())
     return torch.stack(snaps)
@@ -97,8 +99,9 @@ class ExpertTrajectories:
         epochs:int, # epochs of every expert
         arch, # the architecture (name or factory) they were trained with
         trained:list, # per expert: True if trained by this call, False if loaded from the cache
+        normalise:str=NORMALISE, # the input normalisation they were trained with
     ):
-        self.paths, self.epochs, self.arch, self.trained = [Path(p) for p in paths], epochs, arch, trained
+        self.paths, self.epochs, self.arch, self.trained, self.normalise = [Path(p) for p in paths], epochs, arch, trained, normalise
         self._i, self._snaps = None, None
     def __len__(self): return len(self.paths)
     def __getitem__(self, i:int) -> torch.Tensor:
@@ -108,13 +111,13 @@ class ExpertTrajectories:
                 raise ArtifactError(f"{self.paths[i]}: expected {self.epochs + 1} snapshots, got {tensors['params'].shape[0]}")
             self._i, self._snaps = i, tensors['params']
         return self._snaps
-    def __repr__(self): return f"ExpertTrajectories({len(self)} experts x {self.epochs} epochs, {arch_name(self.arch)}, {sum(self.trained)} trained now)"
+    def __repr__(self): return f"ExpertTrajectories({len(self)} experts x {self.epochs} epochs, {arch_name(self.arch)}, {self.normalise}, {sum(self.trained)} trained now)"
 
 # %% ../nbs/19_mtt.ipynb #8a9c9580
 def expert_key(
     train:VideoSet, # the real training split
     arch, # model name or factory
-    settings:dict, # training settings (epochs, lr, momentum, weight decay, batch)
+    settings:dict, # training settings (epochs, lr, momentum, weight decay, batch, normalisation)
     seed:int, # the expert's seed
 ) -> dict:
     "The JSON-normalised cache key of one expert trajectory."
@@ -135,10 +138,11 @@ def expert_trajectories(
     cache_dir:str|Path|None=None, # cache root; default `$PRISM_NB_CACHE`, else ~/.cache/prism_nb
     device:str|torch.device|None=None, # default `get_device()`
     show_progress:bool|None=None, # progress bars (default: off in tests)
+    normalise:str=NORMALISE, # input normalisation (see `FlatNetwork`)
 ) -> ExpertTrajectories:
     "The trajectories of `experts` experts on `train`: loaded from the cache, or trained and cached."
     if experts < 1: raise ValueError(f"expert_trajectories: experts must be >= 1, got {experts}")
-    settings = dict(epochs=epochs, lr=lr, momentum=momentum, weight_decay=weight_decay, batch=batch)
+    settings = dict(epochs=epochs, lr=lr, momentum=momentum, weight_decay=weight_decay, batch=batch, normalise=normalise)
     root, paths, trained = get_cache_dir(cache_dir)/EXPERTS_DIR, [], []
     for i in range(experts):
         key = expert_key(train, arch, settings, seed + i)
@@ -147,10 +151,10 @@ def expert_trajectories(
         except ArtifactError: ok = False # an unreadable entry is retrained and replaced
         if not ok:
             t0 = time.time()
-            snaps = train_expert(train, arch, epochs, lr, momentum, weight_decay, batch, seed + i, device, show_progress)
+            snaps = train_expert(train, arch, epochs, lr, momentum, weight_decay, batch, seed + i, device, show_progress, normalise)
             save_artifact(path, dict(params=snaps), dict(key=key, n_params=snaps.shape[1], train_s=time.time() - t0), EXPERT_KIND)
         paths.append(path); trained.append(not ok)
-    return ExpertTrajectories(paths, epochs, arch, trained)
+    return ExpertTrajectories(paths, epochs, arch, trained, normalise)
 
 # %% ../nbs/19_mtt.ipynb #25d8d1e4
 def _minibatches(n, batch, steps, generator, device):
@@ -246,6 +250,7 @@ class MTTConfig:
     expert_momentum:float=EXPERT_MOMENTUM # experts' SGD momentum
     expert_batch:int=EXPERT_BATCH # experts' SGD batch
     arch:str='miniC3D' # network of the experts and of the unroll
+    normalise:str=NORMALISE # input normalisation of the experts and of the unroll, as in evaluation ('standardise', 'imagenet', 'none')
     cache_dir:str|None=None # cache root of the experts; None: the default cache
 
 LR_LABELS = 2.0 # DATM: learning rate of the soft labels
@@ -290,12 +295,14 @@ def trajectory_matching(
     device = get_device(device); g = seed_everything(cfg.seed)
     if trajectories is None:
         trajectories = expert_trajectories(train, cfg.arch, cfg.experts, cfg.expert_epochs_total, cfg.expert_lr, cfg.expert_momentum,
-                                           0.0, cfg.expert_batch, cfg.seed, cfg.cache_dir, device, show_progress)
+                                           0.0, cfg.expert_batch, cfg.seed, cfg.cache_dir, device, show_progress, cfg.normalise)
+    if trajectories.normalise != cfg.normalise:
+        raise ValueError(f"the experts were trained with normalise={trajectories.normalise!r}, the run asks for normalise={cfg.normalise!r}")
     if trajectories.epochs < cfg.expert_epochs + (end_max or cfg.max_start_epoch):
         raise ValueError(f"the experts have {trajectories.epochs} epochs; start epochs up to {end_max or cfg.max_start_epoch} need {cfg.expert_epochs} more")
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(cfg.seed); net = build_model(trajectories.arch, train.n_classes, train.clip_frames, train.size)
-    fnet = FlatNetwork(net.to(device).train())
+    fnet = FlatNetwork(net.to(device).train(), cfg.normalise)
     real, labels = real_batch(train, cfg.vpc, g, device=device)
     videos = real.clone().requires_grad_()
     syn_lr = torch.tensor(float(cfg.lr_init), device=device, requires_grad=True)

@@ -13,7 +13,7 @@ from .core import *
 from .videos import VideoSet
 from .keyframes import KeyframeVideos
 from .models import get_model
-from .condense import real_batch, dm_loss, fresh_network, gm_loss
+from .condense import real_batch, dm_loss, fresh_network, gm_loss, normalise_input, NORMALISE
 from .methods import register_method, Condensed, full_frame_videos
 
 # %% auto #0
@@ -49,6 +49,7 @@ class StaticDynamicConfig:
     gm_distance:str='cos' # stage 1: 'cos' or 'l2' (see `gradient_distance`)
     static_width:int=128 # stage 1: channels of the image ConvNet
     arch:str='miniC3D' # stage 2: matching network
+    normalise:str=NORMALISE # both stages: input normalisation of the networks, as in evaluation ('standardise', 'imagenet', 'none')
     frames:int|None=None # frames T of a video; default: the dataset's clip length
 
 # %% ../nbs/17_static_dynamic.ipynb #b25eda30
@@ -100,10 +101,11 @@ def learn_statics(
         if it % cfg.reinit_every == 0: fresh_network(net, trainable=True)
         net.train()
         real, real_labels = real_frames(train, cfg.batch_real, generator, device, class_index)
-        loss = gm_loss(net, _as_video(real), real_labels, _as_video(x), labels, n_classes, cfg.gm_distance)
+        real_in, syn_in = normalise_input(_as_video(real), cfg.normalise), normalise_input(_as_video(x), cfg.normalise)
+        loss = gm_loss(net, real_in, real_labels, syn_in, labels, n_classes, cfg.gm_distance)
         opt.zero_grad(); loss.backward(); opt.step()
         for _ in range(cfg.inner_steps):
-            net_opt.zero_grad(); F.cross_entropy(net(_as_video(x.detach())), labels).backward(); net_opt.step()
+            net_opt.zero_grad(); F.cross_entropy(net(normalise_input(_as_video(x.detach()), cfg.normalise)), labels).backward(); net_opt.step()
         losses.append(loss.item())
     return x.detach(), losses
 
@@ -185,7 +187,7 @@ def learn_dynamics(
         fresh_network(net); net.eval()
         real, real_labels = real_batch(train, cfg.batch_real, generator, T, device=device, class_index=class_index)
         videos = hallucinate(statics, dyn, index, w, b)
-        loss = dm_loss(net, real, real_labels, videos, labels, n_classes)
+        loss = dm_loss(net, normalise_input(real, cfg.normalise), real_labels, normalise_input(videos, cfg.normalise), labels, n_classes)
         opt.zero_grad(); loss.backward(); opt.step()
         losses.append(loss.item())
         if callback is not None: callback(it, videos.detach(), dict(losses=losses))
