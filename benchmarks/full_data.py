@@ -1,5 +1,9 @@
 """Full-data upper bound on SynthActions: train on ALL real training videos and test, with the prism_nb evaluation harness.
 
+--data SPEC picks the dataset (default `synth`, the motion regime); `--data synth:regime=smooth` measures the smooth regime
+and writes results/full_data_synth_regime_smooth.json unless --out says otherwise (the default set keeps results/full_data.json).
+The spec is recorded in the JSON (`spec`, and the generated set's full name in `dataset`).
+
 Trains MiniC3D (spatio-temporal) and the order-blind per-frame `convnet_mean` (a 2D ConvNet on every frame, features averaged
 over time) on the default SynthActions set (10 classes, 60 train / 30 test videos per class, 24 frames, 32x32) under the
 `vdsd` protocol, and records top-1 overall and on the motion-only pairs (classes whose single frames have the same
@@ -22,21 +26,28 @@ load ~4; results/full_data.json holds the recorded run, with the clip settings o
   55% after 1000-1250 steps while the training loss falls to ~0.2: MiniC3D over-fits the 600 training videos.
   The recorded run therefore uses --set optimizer=adamw --set lr=0.001 --set weight_decay=0.01 --set schedule=smooth-cosine.
 
-usage: .venv/bin/python benchmarks/full_data.py [--epochs 20 --frame-epochs 4 --batch 32 --seeds 1 --protocol vdsd --set KEY=VALUE ...]
+usage: .venv/bin/python benchmarks/full_data.py [--data synth --epochs 20 --frame-epochs 4 --batch 32 --seeds 1 --protocol vdsd --device cpu --set KEY=VALUE ...]
 recorded: .venv/bin/python benchmarks/full_data.py --epochs 40 --frame-epochs 4 --batch 32 --set optimizer=adamw --set lr=0.001 \
           --set weight_decay=0.01 --set schedule=smooth-cosine
+smooth regime: the same with --data synth:regime=smooth
 """
 from __future__ import annotations
-import argparse, json, os, platform, shlex, sys, time
+import argparse, json, os, platform, re, shlex, sys, time
 from pathlib import Path
 import torch
 import prism_nb
-from prism_nb.core import write_json_atomic
+from prism_nb.core import get_device, write_json_atomic
+from prism_nb.datasets import load_dataset
 from prism_nb.evaluate import evaluate
-from prism_nb.synth import synth_actions
 
 MOTION_PAIRS = [('translate_left', 'translate_right'), ('translate_up', 'translate_down'), ('circle_cw', 'circle_ccw')]
 TARGET_C3D_TOP1 = 90.0
+RESULTS = Path(__file__).resolve().parents[1]/'results'
+DEFAULT_SPEC = 'synth'
+
+def default_out(spec:str) -> Path:
+    "results/full_data.json for the default set, results/full_data_<spec as a slug>.json for any other spec."
+    return RESULTS/('full_data.json' if spec == DEFAULT_SPEC else f"full_data_{re.sub(r'[^A-Za-z0-9]+', '_', spec).strip('_')}.json")
 
 def machine() -> dict:
     cpu = next((l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines() if l.startswith('model name')), platform.processor()) \
@@ -48,6 +59,8 @@ def machine() -> dict:
 def pair_scores(res:dict, pairs) -> dict:
     "Accuracy (10-way prediction) on the test videos of each pair, and the share of them predicted as the partner class."
     cls = res['classes']; conf = res['confusion']; out = {}
+    pairs = [(a, b) for a, b in pairs if a in cls and b in cls]
+    if not pairs: return {}
     for a, b in pairs:
         i, j = cls.index(a), cls.index(b); n = sum(conf[i]) + sum(conf[j])
         out[f'{a}/{b}'] = dict(top1=100 * (conf[i][i] + conf[j][j]) / n, swapped=100 * (conf[i][j] + conf[j][i]) / n)
@@ -64,6 +77,8 @@ def _parse(kv:str):
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--data', default=DEFAULT_SPEC, help='dataset spec, e.g. synth (default) or synth:regime=smooth')
+    p.add_argument('--device', default=None, help="'cpu', 'cuda' or 'auto' (default: $PRISM_NB_DEVICE, else CUDA when available)")
     p.add_argument('--epochs', type=int, default=20, help='MiniC3D epochs')
     p.add_argument('--frame-epochs', type=int, default=4, help='convnet_mean epochs (a per-frame model costs ~4x MiniC3D here)')
     p.add_argument('--batch', type=int, default=32)
@@ -72,23 +87,25 @@ def main(argv=None):
     p.add_argument('--protocol', default='vdsd')
     p.add_argument('--set', action='append', default=[], metavar='KEY=VALUE',
                    help='EvalConfig override, e.g. --set optimizer=adamw --set lr=0.001 (values parsed as JSON when possible)')
-    p.add_argument('--out', default=str(Path(__file__).resolve().parents[1]/'results'/'full_data.json'))
+    p.add_argument('--out', default=None, help='default: results/full_data.json for synth, results/full_data_<spec>.json otherwise')
     a = p.parse_args(argv)
+    a.out = a.out or str(default_out(a.data)); device = get_device(a.device)
     t0 = time.time()
     overrides = {**dict(batch=a.batch, test_flip=False), **dict(_parse(kv) for kv in a.set)}
-    train, test = synth_actions()
+    train, test = load_dataset(a.data)
     print(f'train {train}\ntest {test}', flush=True)
     results = {}
     for arch in a.archs.split(','):
         epochs = a.epochs if arch == 'miniC3D' else a.frame_epochs
-        r = evaluate(train, test, a.protocol, arch, seeds=a.seeds, epochs=epochs, device='cpu', **overrides)
-        results[arch] = dict(top1=r['top1'], top5=r['top5'], motion_pairs=pair_scores(r, MOTION_PAIRS), per_class=r['per_class'],
+        r = evaluate(train, test, a.protocol, arch, seeds=a.seeds, epochs=epochs, device=device, **overrides)
+        pairs = pair_scores(r, MOTION_PAIRS)
+        results[arch] = dict(top1=r['top1'], top5=r['top5'], motion_pairs=pairs, per_class=r['per_class'],
                              confusion=r['confusion'], epochs=epochs, batch=r['batch'], final_loss=r['final_loss'],
                              wall_s=r['wall_s'], config=r['config'])
-        print(f"{arch}: top1 {r['top1']['mean']:.1f}  motion pairs {results[arch]['motion_pairs']['all']['top1']:.1f}  "
+        print(f"{arch}: top1 {r['top1']['mean']:.1f}  motion pairs {pairs['all']['top1'] if pairs else float('nan'):.1f}  "
               f"({r['wall_s']:.0f} s)", flush=True)
     c3d = results.get('miniC3D')
-    out = dict(benchmark='full_data', dataset=train.name, classes=train.classes, n_train=len(train), n_test=len(test),
+    out = dict(benchmark='full_data', spec=a.data, dataset=train.name, device=str(device), classes=train.classes, n_train=len(train), n_test=len(test),
                clip=dict(frames=train.clip_frames, stride=train.clip_stride, train_sampler=train.train_sampler, test_sampler=test.test_sampler),
                protocol=a.protocol, overrides=overrides, motion_pairs=MOTION_PAIRS,
                results=results, target=dict(miniC3D_top1=TARGET_C3D_TOP1, met=None if c3d is None else c3d['top1']['mean'] >= TARGET_C3D_TOP1),

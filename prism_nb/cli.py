@@ -1,4 +1,4 @@
-"""The `prism-nb` console command: `synth`, `condense`, `evaluate`, `render`, `info` and `demo`.
+"""The `prism-nb` console command: `synth`, `condense`, `bench`, `methods`, `evaluate`, `render`, `info`, `premise` and `demo`.
 
 Docs: https://prism-nb.github.io/prism_nb/cli.html.md"""
 
@@ -10,11 +10,12 @@ import argparse, json, sys, time
 from dataclasses import fields
 from pathlib import Path
 from .core import *
+from .premise import PREMISE_KEYS, PLACEMENTS
 
 # %% auto #0
 __all__ = ['FIXED_FLAGS', 'ALIASES', 'DEMO_ITERATIONS', 'DEMO_EPOCHS', 'COMMANDS', 'EXTRA_FLAGS', 'dataclass_options',
            'method_options', 'build_parser', 'cmd_synth', 'run_summary', 'cmd_condense', 'cmd_bench', 'cmd_methods',
-           'cmd_evaluate', 'cmd_render', 'cmd_info', 'cmd_demo', 'main']
+           'cmd_evaluate', 'cmd_render', 'cmd_info', 'cmd_premise', 'cmd_demo', 'main']
 
 # %% ../nbs/21_cli.ipynb #4a0d2b2d
 FIXED_FLAGS = ('vpc', 'seed') # config fields declared as ordinary flags
@@ -98,6 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser('render', help='render a run folder to GIF or MP4, key frames framed in red')
     r.add_argument('run'); r.add_argument('--out', required=True, help='.gif or .mp4 file'); r.add_argument('--fps', type=int, default=4)
     i = sub.add_parser('info', help='summarise a run folder'); i.add_argument('run')
+    pm = sub.add_parser('premise', help="how well a dataset suits PRISM: the share of each clip's temporal variance that linear interpolation between k key frames leaves unexplained")
+    pm.add_argument('spec', help='dataset spec, e.g. synth:regime=smooth or ucf101:/data/UCF101')
+    pm.add_argument('--keys', default=','.join(map(str, PREMISE_KEYS)), help='numbers of key frames (end frames included), comma-separated')
+    pm.add_argument('--placements', default=','.join(PLACEMENTS), help='even, greedy or both, comma-separated')
+    pm.add_argument('--split', default='train', choices=['train', 'test']); pm.add_argument('--max-per-class', type=int, default=None, help='first N videos of each class')
+    pm.add_argument('--json', default=None, help='write the report to this file'); pm.add_argument('--no-cache', action='store_true', help='decode without the clip cache')
     d = sub.add_parser('demo', help='the README main job: SynthActions through disk and cache, then PRISM VPC 1 and its evaluation')
     d.add_argument('--out', default='runs/demo'); d.add_argument('--iters', type=int, default=None); d.add_argument('--epochs', type=int, default=None)
     d.add_argument('--seeds', type=int, default=1)
@@ -191,6 +198,18 @@ def cmd_info(args):
     "Print the summary of a run folder."
     print(run_summary(args.run))
 
+# %% ../nbs/21_cli.ipynb #6ca420c8
+def cmd_premise(args):
+    "Print the per-class interpolation residuals of `args.spec` and write the report to `args.json` if given."
+    from prism_nb.premise import premise_report, premise_table
+    try: keys = [int(k) for k in args.keys.split(',')]
+    except ValueError: raise ValueError(f"--keys: expected comma-separated integers, got {args.keys!r}") from None
+    rep = premise_report(args.spec, keys, args.placements.split(','), args.split, args.max_per_class, cache=not args.no_cache,
+                         device=get_device(args.device))
+    print(premise_table(rep))
+    if args.json: write_json_atomic(args.json, rep); print(f"wrote {args.json}")
+    return rep
+
 # %% ../nbs/21_cli.ipynb #1c8b958f
 DEMO_ITERATIONS = 200 # PRISM iterations of the demo
 DEMO_EPOCHS = 300 # evaluation epochs of the demo
@@ -224,7 +243,7 @@ def cmd_demo(args, tiny:bool=False):
     return run
 
 # %% ../nbs/21_cli.ipynb #3bf96524
-COMMANDS = dict(synth=cmd_synth, condense=cmd_condense, bench=cmd_bench, methods=cmd_methods, evaluate=cmd_evaluate, render=cmd_render, info=cmd_info, demo=cmd_demo)
+COMMANDS = dict(synth=cmd_synth, condense=cmd_condense, bench=cmd_bench, methods=cmd_methods, evaluate=cmd_evaluate, render=cmd_render, info=cmd_info, premise=cmd_premise, demo=cmd_demo)
 EXTRA_FLAGS = ('condense', 'evaluate') # sub-commands taking config fields as extra flags
 
 def main(

@@ -17,14 +17,16 @@ __all__ = ['TRAJECTORY_KEYS', 'NEUTRAL', 'TRAVEL', 'BOUNCE_TRAVEL', 'CIRCLE_RADI
            'ZIGZAG_CYCLES', 'PENDULUM_LENGTH', 'PENDULUM_SWING', 'PENDULUM_CYCLES', 'GROW_RATIO', 'ROTATE_TURNS',
            'BLINK_CYCLES', 'BLINK_SHARPNESS', 'COLOUR_TURNS', 'MOTIONS', 'DEFAULT_CLASSES', 'PAIRS', 'CLIP_FRAMES',
            'CLIP_STRIDE', 'CLIP_SPAN', 'SPEED_RANGE', 'SHAPES', 'SQUARE_HALF', 'TRIANGLE_INRADIUS', 'RING_INNER',
-           'CROSS_HALF_WIDTH', 'RADIUS_RANGE', 'CENTRE_JITTER', 'OBJECT_SATURATION', 'OBJECT_VALUE', 'SHADE',
+           'CROSS_HALF_WIDTH', 'EDGE_PX', 'RADIUS_RANGE', 'CENTRE_JITTER', 'OBJECT_SATURATION', 'OBJECT_VALUE', 'SHADE',
            'BG_SATURATION', 'BG_VALUE', 'BG_GRATINGS', 'BG_FREQUENCY', 'BG_CONTRAST', 'DISTRACTOR_RADIUS',
-           'DISTRACTOR_ALPHA', 'DISTRACTOR_SPREAD', 'DISTRACTOR_DRIFT', 'PIXEL_CHUNK', 'SPLITS', 'SPEC_PREFIX',
-           'MIN_SIZE', 'GENERATOR_VERSION', 'normalised_time', 'trajectory', 'translation', 'bounce', 'circling',
-           'zigzag', 'pendulum', 'scaling', 'spinning', 'blink', 'colour_cycle', 'motion_trajectory', 'shape_sdf',
-           'coverage', 'sample_appearance', 'hsv_to_rgb', 'object_layers', 'pixel_grid', 'render_background',
-           'composite_layer', 'single_thread', 'render_videos', 'class_generator', 'render_class', 'synth_spec',
-           'parse_synth_spec', 'resolve_classes', 'synth_actions', 'generator_fingerprint', 'montage']
+           'DISTRACTOR_ALPHA', 'DISTRACTOR_SPREAD', 'DISTRACTOR_DRIFT', 'PIXEL_CHUNK', 'VIDEO_LENGTH', 'PIXEL_NOISE',
+           'SCENE_CUE', 'REGIME_KEYS', 'SMOOTH_SLOWDOWN', 'DEFAULT_REGIME', 'REGIMES', 'SCENE_SATURATION',
+           'SCENE_HUE_JITTER', 'SPLITS', 'SPEC_PREFIX', 'MIN_SIZE', 'GENERATOR_VERSION', 'normalised_time',
+           'trajectory', 'translation', 'bounce', 'circling', 'zigzag', 'pendulum', 'scaling', 'spinning', 'blink',
+           'colour_cycle', 'motion_trajectory', 'shape_sdf', 'coverage', 'sample_appearance', 'hsv_to_rgb',
+           'object_layers', 'pixel_grid', 'render_background', 'composite_layer', 'single_thread', 'render_videos',
+           'regime_settings', 'cue_background', 'class_generator', 'render_class', 'synth_spec', 'parse_synth_spec',
+           'resolve_classes', 'synth_actions', 'generator_fingerprint', 'montage']
 
 # %% ../nbs/02_synth.ipynb #50ff5065
 def normalised_time(
@@ -179,12 +181,15 @@ def shape_sdf(
         return torch.maximum(torch.maximum(lv, c * lu - lv / 2), -c * lu - lv / 2) - TRIANGLE_INRADIUS
     raise ValueError(f"unknown shape {shape!r}; expected one of {SHAPES}")
 
+EDGE_PX = 1.0 # width of the ramp across an object's edge, pixels (1: anti-aliased hard edges)
+
 def coverage(
     sdf:torch.Tensor, # signed distance in radii
     radius_px:torch.Tensor|float, # object radius in pixels (broadcastable)
+    edge_px:float=EDGE_PX, # width of the ramp across the edge, pixels
 ) -> torch.Tensor:
-    "Anti-aliased pixel coverage in [0, 1]: 1 inside, 0 outside, a one-pixel ramp across the edge."
-    return (0.5 - sdf * radius_px).clamp_(0, 1)
+    "Pixel coverage in [0, 1]: 1 inside, 0 outside, a linear ramp `edge_px` pixels wide centred on the edge."
+    return (0.5 - sdf * radius_px / edge_px).clamp_(0, 1)
 
 # %% ../nbs/02_synth.ipynb #e1ff4690
 RADIUS_RANGE = (0.28, 0.42) # main object radius, canvas units (4.5-6.7 px at 32 px)
@@ -209,16 +214,18 @@ def sample_appearance(
     n:int, # number of videos
     generator:torch.Generator, # random stream
     distractors:int=2, # largest number of distractors per video (each video draws 0..distractors)
+    radius_range:tuple=RADIUS_RANGE, # (low, high) main object radius, canvas units
+    speed_range:tuple=SPEED_RANGE, # (low, high) motion speed factor
 ) -> dict:
     "Class-independent random appearance of `n` videos: a dict of per-video tensors (first dimension `n`)."
     g, D, K = generator, distractors, BG_GRATINGS
     a = dict(shape=torch.randint(0, len(SHAPES), (n,), generator=g), hue=torch.rand(n, generator=g),
-             sat=_uniform(n, OBJECT_SATURATION, g), val=_uniform(n, OBJECT_VALUE, g), radius=_uniform(n, RADIUS_RANGE, g),
+             sat=_uniform(n, OBJECT_SATURATION, g), val=_uniform(n, OBJECT_VALUE, g), radius=_uniform(n, radius_range, g),
              angle=2 * math.pi * torch.rand(n, generator=g), cx=_uniform(n, (-CENTRE_JITTER, CENTRE_JITTER), g),
-             cy=_uniform(n, (-CENTRE_JITTER, CENTRE_JITTER), g), speed=_uniform(n, SPEED_RANGE, g),
+             cy=_uniform(n, (-CENTRE_JITTER, CENTRE_JITTER), g), speed=_uniform(n, speed_range, g),
              phase=torch.rand(n, generator=g), heading=2 * math.pi * torch.rand(n, generator=g))
     bg_hsv = torch.stack([torch.rand(n, generator=g), _uniform(n, BG_SATURATION, g), _uniform(n, BG_VALUE, g)], -1)
-    a.update(bg_rgb=hsv_to_rgb(*bg_hsv.unbind(-1)), bg_freq=_uniform((n, K), BG_FREQUENCY, g),
+    a.update(bg_hsv=bg_hsv, bg_rgb=hsv_to_rgb(*bg_hsv.unbind(-1)), bg_freq=_uniform((n, K), BG_FREQUENCY, g),
              bg_orient=math.pi * torch.rand(n, K, generator=g), bg_phase=2 * math.pi * torch.rand(n, K, generator=g),
              bg_tint=BG_CONTRAST * (2 * torch.rand(n, K, 3, generator=g) - 1))
     count = torch.randint(0, D + 1, (n,), generator=g)
@@ -283,6 +290,7 @@ def render_background(
 def composite_layer(
     out:torch.Tensor, # float (n, T, 3, H, W) frames (time-major, like the VideoSet frame store), modified in place
     layer:dict, # from `object_layers`
+    edge_px:float=EDGE_PX, # width of the ramp across the edges, pixels
 ) -> torch.Tensor:
     "Draw `layer` over `out` (in place) and return `out`."
     W = out.shape[-1]; p = pixel_grid(W, out.device)
@@ -298,8 +306,8 @@ def composite_layer(
         for k in kinds:
             rows = torch.nonzero(shape == k).view(-1)
             sdf[rows] = shape_sdf(SHAPES[k], lu[rows], lv[rows])
-    a = coverage(sdf, r_px).mul_(layer['alpha'][..., None, None])
-    tone = coverage(-lu, r_px).mul_(-SHADE).add_(1) # 1 on the left half, 1 - SHADE on the right half
+    a = coverage(sdf, r_px, edge_px).mul_(layer['alpha'][..., None, None])
+    tone = coverage(-lu, r_px, edge_px).mul_(-SHADE).add_(1) # 1 on the left half, 1 - SHADE on the right half
     out.mul_((1 - a).unsqueeze(2)).addcmul_((a * tone).unsqueeze(2), layer['rgb'][..., None, None])
     return out
 
@@ -323,6 +331,7 @@ def render_videos(
     noise:float, # standard deviation of the Gaussian pixel noise (pixel values in [0, 1])
     generator:torch.Generator, # random stream for the noise
     device:str|torch.device='cpu', # where to render; the result is returned on the CPU
+    edge_px:float=EDGE_PX, # width of the ramp across the objects' edges, pixels
 ) -> torch.Tensor:
     "Render `n` videos as uint8 `(n, 3, T, size, size)` (a view of a time-major `(n, T, 3, size, size)` tensor)."
     n, T = traj['dx'].shape
@@ -335,11 +344,62 @@ def render_videos(
         for i in range(0, n, step):
             sl = slice(i, i + step)
             out = bg[sl].unsqueeze(1).repeat(1, T, 1, 1, 1)
-            for lay in layers: composite_layer(out, {k: v[sl] for k, v in lay.items()})
+            for lay in layers: composite_layer(out, {k: v[sl] for k, v in lay.items()}, edge_px)
             eps = torch.randn(out.shape, generator=generator).to(device)
             out.mul_(255).add_(eps.mul_(255 * noise).add_(0.5)).clamp_(0, 255)
             res[sl] = out.to(torch.uint8).cpu()
     return res.transpose(1, 2)
+
+# %% ../nbs/02_synth.ipynb #e209fc24
+VIDEO_LENGTH = 24 # frames per video (motion regime)
+PIXEL_NOISE = 0.02 # standard deviation of the Gaussian pixel noise (motion regime)
+SCENE_CUE = 0.0 # share of videos whose background hue is their class's (0: the background says nothing about the class)
+REGIME_KEYS = ('length', 'clip_stride', 'speed_range', 'radius_range', 'edge_px', 'noise', 'scene_cue')
+SMOOTH_SLOWDOWN = 2 # the smooth regime's motions run this many times slower: half the travel (and turns) per video
+DEFAULT_REGIME = 'motion'
+REGIMES = dict(
+    motion={}, # the default benchmark as tuned: fast motion of small hard-edged objects (the hard case)
+    smooth=dict(
+        length=2 * CLIP_FRAMES - 3, # 13 frames: every 8-frame stride-1 clip holds frames 5-7, the middle one and its neighbours
+        clip_stride=1, # consecutive frames
+        speed_range=tuple(s / SMOOTH_SLOWDOWN for s in SPEED_RANGE), # half the travel per video
+        radius_range=(0.5, 0.65), # larger objects: 8-10.4 px at 32 px (motion: 4.5-6.7 px)
+        edge_px=6.0, # soft edges: a 6-pixel ramp (motion: 1, anti-aliased hard edges)
+        noise=0.0, # no pixel noise (independent noise in every frame is variance no interpolation explains)
+    ),
+)
+
+# %% ../nbs/02_synth.ipynb #a1aa7fe8
+def regime_settings(
+    regime:str=DEFAULT_REGIME, # a key of REGIMES
+    **given, # settings (REGIME_KEYS) that override the regime's; None keeps the regime's value
+) -> dict:
+    "The generator settings of `regime`: the module constants, the regime's overrides, then the `given` values that are not None."
+    if regime not in REGIMES: raise ValueError(f"unknown SynthActions regime {regime!r}; valid regimes: {', '.join(REGIMES)}")
+    bad = set(given) - set(REGIME_KEYS)
+    if bad: raise ValueError(f"regime_settings: unknown settings {sorted(bad)}; expected some of {REGIME_KEYS}")
+    base = dict(length=VIDEO_LENGTH, clip_stride=CLIP_STRIDE, speed_range=SPEED_RANGE, radius_range=RADIUS_RANGE,
+                edge_px=EDGE_PX, noise=PIXEL_NOISE, scene_cue=SCENE_CUE)
+    return {**base, **REGIMES[regime], **{k: v for k, v in given.items() if v is not None}}
+
+# %% ../nbs/02_synth.ipynb #633d60ef
+SCENE_SATURATION = BG_SATURATION[1] # a cued background has the largest background saturation, so that its hue shows
+SCENE_HUE_JITTER = 0.02 # hue jitter around a class's background hue, turns (the classes are 1/15 turn apart)
+
+def cue_background(
+    app:dict, # from `sample_appearance` (n videos); modified in place
+    name:str, # the videos' motion, a key of MOTIONS
+    share:float, # probability that a video's background takes the class's hue
+    generator:torch.Generator, # random stream
+) -> dict:
+    "Give each video, with probability `share`, a background of motion `name`'s hue; returns `app` with a bool `cued` per video."
+    g, n = generator, len(app['hue'])
+    cued = torch.rand(n, generator=g) < share
+    hue = list(MOTIONS).index(name) / len(MOTIONS) + SCENE_HUE_JITTER * (2 * torch.rand(n, generator=g) - 1)
+    h, s, v = app['bg_hsv'].unbind(-1)
+    app['bg_hsv'] = torch.stack([torch.where(cued, hue, h), torch.where(cued, torch.full_like(s, SCENE_SATURATION), s), v], -1)
+    app.update(bg_rgb=hsv_to_rgb(*app['bg_hsv'].unbind(-1)), cued=cued)
+    return app
 
 # %% ../nbs/02_synth.ipynb #a6980935
 SPLITS = ('train', 'test')
@@ -357,33 +417,40 @@ def class_generator(
 def render_class(
     name:str, # a key of MOTIONS
     n:int, # number of videos
-    length:int=24, # frames per video
+    length:int|None=None, # frames per video (default: the regime's, 24 for motion)
     size:int=32, # frame side in pixels
-    noise:float=0.02, # pixel noise standard deviation
+    noise:float|None=None, # pixel noise standard deviation (default: the regime's, 0.02 for motion)
     distractors:int=0, # most distractors per video
     generator:torch.Generator|None=None, # random stream (default: a fresh seed-0 stream)
     device:str|torch.device='cpu', # where to render
+    regime:str=DEFAULT_REGIME, # a key of REGIMES
+    scene_cue:float|None=None, # share of videos with their class's background hue (default: the regime's, 0)
 ) -> torch.Tensor:
-    "`n` videos of motion `name`, uint8 `(n, 3, length, size, size)`."
+    "`n` videos of motion `name` in `regime`, uint8 `(n, 3, length, size, size)`."
+    s = regime_settings(regime, length=length, noise=noise, scene_cue=scene_cue)
     g = generator if generator is not None else torch.Generator().manual_seed(0)
-    app = sample_appearance(n, g, distractors)
-    u = normalised_time(length, n)
+    app = sample_appearance(n, g, distractors, s['radius_range'], s['speed_range'])
+    if s['scene_cue'] > 0: cue_background(app, name, s['scene_cue'], g)
+    u = normalised_time(s['length'], n)
     traj = motion_trajectory(name, u, app['speed'], app['phase'], app['heading'])
-    return render_videos(app, traj, size, noise, g, device)
+    return render_videos(app, traj, size, s['noise'], g, device, s['edge_px'])
 
 # %% ../nbs/02_synth.ipynb #a163e77f
 SPEC_PREFIX = 'synth:'
-_SPEC_ARGS = dict(classes=None, train=int, test=int, length=int, size=int, noise=float, distractors=int, seed=int)
-_SPEC_TO_ARG = dict(train='train_per_class', test='test_per_class')
+_SPEC_ARGS = dict(classes=None, train=int, test=int, length=int, size=int, noise=float, distractors=int, seed=int, regime=str, scene=float)
+_SPEC_TO_ARG = dict(train='train_per_class', test='test_per_class', scene='scene_cue')
 
-def synth_spec(classes, train_per_class, test_per_class, length, size, noise, distractors, seed) -> str:
-    "The spec string naming a SynthActions dataset."
+def synth_spec(classes, train_per_class, test_per_class, length, size, noise, distractors, seed, regime=DEFAULT_REGIME, scene_cue=None) -> str:
+    "The spec string naming a SynthActions dataset (`regime` and `scene` only where they differ from the defaults)."
     cls = str(classes) if isinstance(classes, int) else '+'.join(classes)
-    return (f"{SPEC_PREFIX}classes={cls},train={train_per_class},test={test_per_class},length={length},size={size},"
+    spec = (f"{SPEC_PREFIX}classes={cls},train={train_per_class},test={test_per_class},length={length},size={size},"
             f"noise={noise:g},distractors={distractors},seed={seed}")
+    if regime != DEFAULT_REGIME: spec += f",regime={regime}"
+    if scene_cue is not None and scene_cue != regime_settings(regime)['scene_cue']: spec += f",scene={scene_cue:g}"
+    return spec
 
 def parse_synth_spec(
-    spec:str, # 'synth:key=value,...' with keys among classes, train, test, length, size, noise, distractors, seed
+    spec:str, # 'synth:key=value,...' with keys among classes, train, test, length, size, noise, distractors, seed, regime, scene
 ) -> dict:
     "Keyword arguments of `synth_actions` from a spec string (missing keys keep their defaults)."
     if not spec.startswith(SPEC_PREFIX): raise ValueError(f"spec {spec!r}: expected it to start with {SPEC_PREFIX!r}")
@@ -391,6 +458,7 @@ def parse_synth_spec(
     for item in filter(None, spec[len(SPEC_PREFIX):].split(',')):
         key, eq, val = item.partition('=')
         if not eq or key not in _SPEC_ARGS: raise ValueError(f"spec {spec!r}: bad item {item!r}; expected key=value with key in {list(_SPEC_ARGS)}")
+        if key == 'regime' and val not in REGIMES: raise ValueError(f"spec {spec!r}: unknown regime {val!r}; valid regimes: {', '.join(REGIMES)}")
         if key == 'classes': kw[key] = int(val) if val.isdigit() else val.split('+')
         else: kw[_SPEC_TO_ARG.get(key, key)] = _SPEC_ARGS[key](val)
     return kw
@@ -416,41 +484,50 @@ def synth_actions(
     classes:int|list=10, # number of classes (the first of MOTIONS) or a list of motion names
     train_per_class:int=100, # training videos per class
     test_per_class:int=30, # test videos per class
-    length:int=24, # frames per video
+    length:int|None=None, # frames per video (default: the regime's, 24 for motion)
     size:int=32, # frame side in pixels
-    noise:float=0.02, # standard deviation of the Gaussian pixel noise
+    noise:float|None=None, # standard deviation of the Gaussian pixel noise (default: the regime's, 0.02 for motion)
     seed:int=0, # dataset seed: the same seed gives identical videos
     distractors:int=0, # each video has 0..distractors distractor objects
     device:str|torch.device='cpu', # where to render (the CPU gives the canonical, bit-reproducible set)
+    regime:str=DEFAULT_REGIME, # 'motion' (the default benchmark) or 'smooth', see REGIMES
+    scene_cue:float|None=None, # share of videos whose background hue is their class's (default: the regime's, 0)
 ) -> tuple[VideoSet, VideoSet]:
     "The SynthActions `(train, test)` pair of `VideoSet`s."
     names = resolve_classes(classes)
+    s = regime_settings(regime, length=length, noise=noise, scene_cue=scene_cue)
+    length, noise, scene_cue = s['length'], s['noise'], s['scene_cue']
     for arg, val, lo in (('train_per_class', train_per_class, 1), ('test_per_class', test_per_class, 1), ('length', length, 2),
-                         ('size', size, MIN_SIZE), ('noise', noise, 0), ('distractors', distractors, 0)):
+                         ('size', size, MIN_SIZE), ('noise', noise, 0), ('distractors', distractors, 0), ('scene_cue', scene_cue, 0)):
         if val < lo: raise ValueError(f"synth_actions: {arg} must be >= {lo}, got {val}")
-    if length > 2 * CLIP_SPAN - 1:
-        warnings.warn(f"length={length}: with clips spanning {CLIP_SPAN} frames some clips of a bounce miss its turn (designed for <= {2 * CLIP_SPAN - 1})")
-    spec = synth_spec(classes, train_per_class, test_per_class, length, size, noise, distractors, seed)
+    if scene_cue > 1: raise ValueError(f"synth_actions: scene_cue is a probability, got {scene_cue}")
+    span = (CLIP_FRAMES - 1) * s['clip_stride'] + 1
+    if length > 2 * span - 1:
+        warnings.warn(f"length={length}: with clips spanning {span} frames some clips of a bounce miss its turn (designed for <= {2 * span - 1})")
+    spec = synth_spec(classes, train_per_class, test_per_class, length, size, noise, distractors, seed, regime, scene_cue)
     sets = []
     for split, per in zip(SPLITS, (train_per_class, test_per_class)):
-        vids = [render_class(c, per, length, size, noise, distractors, class_generator(seed, split, c), device) for c in names]
+        vids = [render_class(c, per, length, size, noise, distractors, class_generator(seed, split, c), device, regime, scene_cue) for c in names]
         with single_thread(): vids = torch.cat([v.transpose(1, 2) for v in vids]).transpose(1, 2) # time-major copies
         labels = torch.arange(len(names)).repeat_interleave(per)
         with single_thread():
             sets.append(VideoSet.from_videos(vids, labels, names, names=[f'synth/{split}/{c}/{i}' for c in names for i in range(per)],
-                        clip_frames=CLIP_FRAMES, clip_stride=CLIP_STRIDE, train_sampler='random', test_sampler='centre', name=spec,
+                        clip_frames=CLIP_FRAMES, clip_stride=s['clip_stride'], train_sampler='random', test_sampler='centre', name=spec,
                         hflip_ok=False))
     return tuple(sets)
 
 # %% ../nbs/02_synth.ipynb #eb1e059b
 GENERATOR_VERSION = 2 # bump when the rendering code changes the videos (2: the tuned default benchmark)
 
-def generator_fingerprint() -> str:
+def generator_fingerprint(
+    regime:str|None=None, # hash this regime's settings only (default: every regime's)
+) -> str:
     "A short hash of everything, besides the spec, that decides the videos SynthActions generates."
     import hashlib, inspect
     consts = {k: v for k, v in sorted(globals().items()) if k.isupper() and isinstance(v, (int, float, str, tuple, list))}
+    regimes = {r: regime_settings(r) for r in ([regime] if regime else REGIMES)}
     defaults = {k: p.default for k, p in inspect.signature(synth_actions).parameters.items()}
-    return hashlib.sha256(repr((consts, defaults)).encode()).hexdigest()[:16]
+    return hashlib.sha256(repr((consts, regimes, defaults)).encode()).hexdigest()[:16]
 
 # %% ../nbs/02_synth.ipynb #e2027d8e
 def montage(
