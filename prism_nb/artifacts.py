@@ -6,17 +6,19 @@ Docs: https://prism-nb.github.io/prism_nb/artifacts.html.md"""
 
 # %% ../nbs/11_artifacts.ipynb #aaaeb603
 from __future__ import annotations
-import json, math, time
+import json, math, reprlib, time, uuid
 from pathlib import Path
 import numpy as np, torch
 from safetensors.torch import load_file
+from .keyframes import BYTES_PER_VALUE
 from .core import *
 from .keyframes import KeyframeVideos
 
 # %% auto #0
-__all__ = ['STORAGE_DTYPES', 'UINT8_SCALE', 'CONDENSED', 'LOG_FILE', 'PART_PREFIX', 'METADATA_PARTS', 'KEY_COLOUR', 'BORDER',
-           'GAP', 'encode_frames', 'decode_frames', 'parts_storage', 'save_condensed', 'load_condensed', 'load_log',
-           'render_frames', 'render', 'load_data', 'evaluate_run']
+__all__ = ['STORAGE_DTYPES', 'UINT8_SCALE', 'CONDENSED', 'LOG_FILE', 'PART_PREFIX', 'METADATA_PARTS', 'ST_DTYPE',
+           'MAX_EXPANDED_BYTES', 'KEY_COLOUR', 'BORDER', 'GAP', 'encode_frames', 'decode_frames', 'parts_storage',
+           'save_condensed', 'check_manifest', 'check_tensor_header', 'load_condensed', 'check_run', 'load_log',
+           'render_frames', 'render', 'load_data', 'data_fingerprints', 'check_data', 'evaluate_run']
 
 # %% ../nbs/11_artifacts.ipynb #57de3b1a
 STORAGE_DTYPES = dict(float32=torch.float32, float16=torch.float16, uint8=torch.uint8)
@@ -55,6 +57,12 @@ def parts_storage(
     return dict(stored_frames=nbytes / frame_bytes, storage_bytes=nbytes, full_frames=full_frames,
                 full_bytes=full_frames * frame_bytes, ratio=nbytes / (full_frames * frame_bytes))
 
+def _absolute(dataset):
+    "A dataset spec with its root made absolute; any other name unchanged."
+    from prism_nb.datasets import absolute_spec
+    try: return absolute_spec(dataset)
+    except ValueError: return dataset
+
 def save_condensed(
     path:str|Path, # run folder (replaced atomically)
     videos:KeyframeVideos, # the synthetic videos
@@ -66,9 +74,13 @@ def save_condensed(
     dtype:str='float32', # storage type of the key frames
     parts:dict|None=None, # tensors stored instead of the videos (rebuilt on load by the method's `rebuild`)
     soft_labels:torch.Tensor|None=None, # (N, n_classes) learned logits stored with the set
+    overwrite:bool=False, # replace an existing run folder at `path` (see `prism_nb.core.check_out`)
     **extra, # more manifest fields
 ) -> Path:
-    "Write a condensed set as `condensed.safetensors` + `manifest.json` (+ `log.safetensors`)."
+    "Write a condensed set as `condensed.safetensors` + `manifest.json` (+ `log.safetensors`); refuses non-finite videos and paths it may not replace."
+    check_out(path, overwrite)
+    check_finite(None, f"the {config.get('method', 'condensed')} set", '', VIDEO_LIMIT, videos=videos.frames, **({} if parts is None else parts))
+    if soft_labels is not None: check_finite(None, f"the {config.get('method', 'condensed')} set", '', soft_labels=soft_labels)
     N, C, T, H, W = videos.frames.shape
     if parts is None:
         tensors = videos.pack(); tensors['keyframes'] = encode_frames(tensors['keyframes'], dtype); st = videos.storage(dtype)
@@ -78,49 +90,136 @@ def save_condensed(
     if soft_labels is not None:
         if tuple(soft_labels.shape) != (N, len(classes)): raise ValueError(f"soft_labels: expected shape {(N, len(classes))}, got {tuple(soft_labels.shape)}")
         tensors['soft_labels'] = soft_labels.detach().float()
-    manifest = dict(method=config.get('method', 'prism'), dataset=dataset, vpc=config.get('vpc'), n_classes=len(classes), classes=list(classes),
+    manifest = dict(method=config.get('method', 'prism'), dataset=_absolute(dataset), vpc=config.get('vpc'), n_classes=len(classes), classes=list(classes),
         frames=T, size=H, channels=C, keyframes=videos.keyframe_lists(), stored_frames=st['stored_frames'], full_frames=st['full_frames'],
         storage_bytes=st['storage_bytes'], full_bytes=st['full_bytes'], storage_ratio=st['ratio'], dtype=dtype,
         iterations=config.get('iterations'), seed=config.get('seed'), seconds=seconds, config=config, **extra)
     return save_artifact(path, tensors, manifest, CONDENSED, extra_tensors={LOG_FILE: log} if log else None)
 
 # %% ../nbs/11_artifacts.ipynb #36d73470
+ST_DTYPE = dict(float32='F32', float16='F16', uint8='U8') # storage dtype -> safetensors dtype of the key frames
+MAX_EXPANDED_BYTES = 2**34 # a run whose videos would take more than this (float32, 16 GiB) is refused before anything is loaded
+
+def _is_int(v): return isinstance(v, int) and not isinstance(v, bool)
+
+def _need(mf, m, name, ok, want):
+    "`m[name]`, or an `ArtifactError` naming the manifest file and the field unless `ok(m[name])`."
+    if name not in m: raise ArtifactError(f"{mf}: field {name!r} is missing")
+    try: good = ok(m[name])
+    except (TypeError, ValueError): good = False
+    if not good: raise ArtifactError(f"{mf}: field {name!r} is {reprlib.repr(m[name])}, expected {want}")
+    return m[name]
+
+def check_manifest(
+    path:str|Path, # run folder
+) -> dict:
+    "The manifest of the run folder `path`, after checking every field the loader uses; nothing is allocated from it before."
+    m = read_manifest(path, CONDENSED); mf = Path(path)/MANIFEST
+    for k in ('method', 'dataset'): _need(mf, m, k, lambda v: isinstance(v, str) and v, 'a name')
+    classes = _need(mf, m, 'classes', lambda v: isinstance(v, list) and v and all(isinstance(c, str) for c in v), 'a non-empty list of class names')
+    _need(mf, m, 'n_classes', lambda v: _is_int(v) and v == len(classes), f"{len(classes)}, the number of classes listed")
+    T, S, C = (_need(mf, m, k, lambda v: _is_int(v) and v >= 1, 'an integer >= 1') for k in ('frames', 'size', 'channels'))
+    keys = _need(mf, m, 'keyframes', lambda v: isinstance(v, list) and v and all(isinstance(k, list) for k in v), 'one list of key frames per video')
+    for i, k in enumerate(keys):
+        if not (k and all(map(_is_int, k)) and k[0] == 0 and k[-1] == T - 1 and all(a < b for a, b in zip(k, k[1:]))):
+            raise ArtifactError(f"{mf}: field 'keyframes' of video {i} is {reprlib.repr(k)}, expected increasing frames from 0 to {T - 1}")
+    if len(keys) * C * T * S * S * 4 > MAX_EXPANDED_BYTES:
+        raise ArtifactError(f"{mf}: fields 'keyframes', 'channels', 'frames', 'size' describe {len(keys)} videos of {C}x{T}x{S}x{S}, "
+                            f"{len(keys) * C * T * S * S * 4 / 2**30:.3g} GiB of float32, more than {MAX_EXPANDED_BYTES / 2**30:g} GiB")
+    if 'parts' in m: _need(mf, m, 'parts', lambda v: isinstance(v, list) and v and all(isinstance(p, str) for p in v), 'a list of part names')
+    else: _need(mf, m, 'dtype', lambda v: v in ST_DTYPE, f"one of {list(ST_DTYPE)}")
+    return m
+
+# %% ../nbs/11_artifacts.ipynb #5cfa3e76
+def _expected_tensors(m):
+    "Tensor name -> (safetensors dtype, shape) that the manifest `m` implies (None: any dtype and shape)."
+    N, C, T, S = len(m['keyframes']), m['channels'], m['frames'], m['size']; K = sum(map(len, m['keyframes']))
+    if 'parts' in m: want = {PART_PREFIX + p: (('I64', [N]) if p == 'labels' else None) for p in m['parts']}
+    else: want = dict(keyframes=(ST_DTYPE[m['dtype']], [K, C, S, S]), key_index=('I64', [K]), key_counts=('I64', [N]), labels=('I64', [N]), shape=('I64', [5]))
+    return want, ('F32', [N, m['n_classes']])
+
+def check_tensor_header(
+    path:str|Path, # run folder
+    m:dict, # its manifest (`check_manifest`)
+) -> dict:
+    "The header of the run's `condensed.safetensors`, after checking tensor names, dtypes and shapes against the manifest."
+    f = Path(path)/f'{CONDENSED}.safetensors'; head = safetensors_header(f)
+    want, soft = _expected_tensors(m)
+    if 'soft_labels' in head: want = dict(want, soft_labels=soft)
+    missing, extra = sorted(set(want) - set(head)), sorted(set(head) - set(want))
+    if missing or extra: raise ArtifactError(f"{f}: " + '; '.join([f"tensor {k!r} is missing" for k in missing] + [f"holds tensor {k!r}, which the manifest does not list" for k in extra]))
+    for k, w in want.items():
+        if w is not None and (head[k]['dtype'], head[k]['shape']) != w:
+            raise ArtifactError(f"{f}: tensor {k!r} is {head[k]['dtype']} {head[k]['shape']}, the manifest implies {w[0]} {w[1]}")
+    return head
+
+# %% ../nbs/11_artifacts.ipynb #18cee145
+def _check_values(path, m, tensors):
+    "Check the loaded tensors' values against the manifest: packing, label range, finiteness; return the storage they hold."
+    f, mf = Path(path)/f'{CONDENSED}.safetensors', Path(path)/MANIFEST
+    N, C, T, S = len(m['keyframes']), m['channels'], m['frames'], m['size']
+    labels = tensors[PART_PREFIX + 'labels' if 'parts' in m else 'labels']
+    if len(labels) and (int(labels.min()) < 0 or int(labels.max()) >= m['n_classes']):
+        raise ArtifactError(f"{f}: labels range over [{int(labels.min())}, {int(labels.max())}], expected [0, {m['n_classes'] - 1}] for the {m['n_classes']} classes")
+    for k, t in tensors.items():
+        if t.is_floating_point() and not (torch.isfinite(t).all() and (t.abs().max() <= VIDEO_LIMIT if t.numel() else True)):
+            raise ArtifactError(f"{f}: tensor {k!r} holds values that are not finite or beyond {VIDEO_LIMIT:g} (a diverged or damaged set)")
+    if 'parts' in m:
+        parts = {k[len(PART_PREFIX):]: v for k, v in tensors.items() if k.startswith(PART_PREFIX)}
+        return parts_storage(parts, (C, S, S), N * T)
+    if tensors['shape'].tolist() != [N, C, T, S, S]: raise ArtifactError(f"{f}: tensor 'shape' is {tensors['shape'].tolist()}, the manifest implies {[N, C, T, S, S]}")
+    if tensors['key_counts'].tolist() != [len(k) for k in m['keyframes']] or tensors['key_index'].tolist() != [i for k in m['keyframes'] for i in k]:
+        raise ArtifactError(f"{mf}: field 'keyframes' does not match the key-frame indices stored in {f.name}")
+    K, per_frame = sum(map(len, m['keyframes'])), C * S * S * BYTES_PER_VALUE[m['dtype']]
+    return dict(stored_frames=K, storage_bytes=K * per_frame, full_frames=N * T, full_bytes=N * T * per_frame, ratio=K / (N * T))
+
+# %% ../nbs/11_artifacts.ipynb #d9047e94
 def _rebuild_parts(path, tensors, m, device):
     from prism_nb.methods import get_method
     spec = get_method(m['method'])
     if spec.rebuild is None: raise ArtifactError(f"{path}: stores parts {m['parts']} but method {m['method']!r} has no rebuild")
     parts = {k[len(PART_PREFIX):]: v for k, v in tensors.items() if k.startswith(PART_PREFIX)}
-    if sorted(parts) != m['parts']: raise ArtifactError(f"{Path(path)/MANIFEST}: lists parts {m['parts']} but {CONDENSED}.safetensors holds {sorted(parts)}")
-    return spec.rebuild(parts, m, device)
+    try: return spec.rebuild(parts, m, device)
+    except Exception as e: raise ArtifactError(f"{Path(path)/CONDENSED}.safetensors: the {m['method']} parts do not rebuild ({e})") from None
 
 def load_condensed(
     path:str|Path, # run folder written by `save_condensed`
     device:str|torch.device|None='cpu', # where the videos go
 ) -> tuple[KeyframeVideos, dict]:
-    "`(videos, manifest)` of a condensed set, after checking the manifest against the stored tensors; `videos.soft_labels` holds stored soft labels or None."
+    "`(videos, manifest)` of a condensed set, after checking manifest, tensor header and values; `videos.soft_labels` holds stored soft labels or None."
+    m = check_manifest(path); check_tensor_header(path, m)
     tensors, m = load_artifact(path, CONDENSED)
-    try:
-        if 'parts' in m: videos = _rebuild_parts(path, tensors, m, device)
-        else:
-            tensors['keyframes'] = decode_frames(tensors['keyframes'])
-            videos = KeyframeVideos.unpack(tensors, device=device)
-    except DataError as e: raise ArtifactError(f"{path}: {e}") from None
-    N, C, T, H, W = videos.frames.shape
-    expected = dict(frames=T, size=H, n_classes=int(videos.labels.max()) + 1 if N else 0)
-    if 'parts' not in m: expected['stored_frames'] = videos.n_keyframes
-    for k, v in expected.items():
-        if k == 'n_classes' and m.get(k, 0) >= v: continue
-        if m.get(k) != v: raise ArtifactError(f"{Path(path)/MANIFEST}: field {k!r} is {m.get(k)!r} but {CONDENSED}.safetensors holds {v}")
-    if m.get('keyframes') != videos.keyframe_lists(): raise ArtifactError(f"{Path(path)/MANIFEST}: 'keyframes' do not match the stored key-frame indices")
+    st = _check_values(path, m, tensors); mf = Path(path)/MANIFEST
+    if m.get('storage_bytes') != st['storage_bytes'] or ('parts' not in m and m.get('stored_frames') != st['stored_frames']):
+        raise ArtifactError(f"{mf}: field 'storage_bytes' is {reprlib.repr(m.get('storage_bytes'))} and 'stored_frames' {reprlib.repr(m.get('stored_frames'))}, "
+                            f"but the tensors hold {st['storage_bytes']} bytes in {st['stored_frames']:g} frames")
+    m = dict(m, stored_frames=st['stored_frames'], storage_bytes=st['storage_bytes'], full_frames=st['full_frames'], full_bytes=st['full_bytes'], storage_ratio=st['ratio'])
+    if 'parts' in m: videos = _rebuild_parts(path, tensors, m, device)
+    else:
+        tensors['keyframes'] = decode_frames(tensors['keyframes'])
+        try: videos = KeyframeVideos.unpack(tensors, device=device)
+        except DataError as e: raise ArtifactError(f"{path}: {e}") from None
+    shape = (len(m['keyframes']), m['channels'], m['frames'], m['size'], m['size'])
+    if tuple(videos.frames.shape) != shape: raise ArtifactError(f"{mf}: fields describe videos {list(shape)}, the stored set rebuilds as {list(videos.frames.shape)}")
+    if videos.keyframe_lists() != m['keyframes']: raise ArtifactError(f"{mf}: field 'keyframes' does not match the stored key-frame indices")
     videos.soft_labels = tensors.get('soft_labels')
     return videos, m
+
+def check_run(
+    path:str|Path, # run folder
+) -> dict:
+    "The manifest of the run folder `path` once everything in it is checked (what `prism-nb info` shows); storage counted from the tensors."
+    return load_condensed(path)[1]
 
 def load_log(
     path:str|Path, # run folder
 ) -> dict|None:
     "The run log tensors of a run folder, or None if it has none."
     f = Path(path)/LOG_FILE
-    return load_file(str(f)) if f.exists() else None
+    if not f.exists(): return None
+    safetensors_header(f)
+    try: return load_file(str(f))
+    except Exception as e: raise ArtifactError(f"{f}: unreadable ({e})") from None
 
 # %% ../nbs/11_artifacts.ipynb #66269b68
 KEY_COLOUR = (255, 40, 40)
@@ -152,20 +251,22 @@ def render(
     run:str|Path|KeyframeVideos, # a run folder or `KeyframeVideos`
     out:str|Path, # output file, `.gif` or `.mp4`
     fps:int=4, # frames per second
+    overwrite:bool=False, # replace an existing file `out`
     **kwargs, # passed to `render_frames`
 ) -> Path:
-    "Render a condensed set to a GIF or MP4 file with key frames marked."
+    "Render a condensed set to a GIF or MP4 file with key frames marked (never over a folder, nor over a file unless `overwrite`)."
     import imageio.v3 as iio
+    out = check_out_file(out, overwrite)
+    if out.suffix not in ('.gif', '.mp4'): raise ValueError(f"{out}: render writes .gif or .mp4, got {out.suffix!r}")
     kv = load_condensed(run)[0] if not isinstance(run, KeyframeVideos) else run
-    mov, out = render_frames(kv.expand().detach(), kv.key_mask, **kwargs), Path(out)
+    mov = render_frames(kv.expand().detach(), kv.key_mask, **kwargs)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f'.{out.stem}.tmp{out.suffix}')
+    tmp = out.with_name(f'.{out.name}.{uuid.uuid4().hex[:8]}.tmp{out.suffix}')
     if out.suffix == '.gif': iio.imwrite(tmp, mov, extension='.gif', duration=int(1000 / fps), loop=0)
     elif out.suffix == '.mp4':
         pad = [(0, 0), (0, mov.shape[1] % 2), (0, mov.shape[2] % 2), (0, 0)]
         iio.imwrite(tmp, np.pad(mov, pad), plugin='pyav', codec='libx264', fps=fps)
-    else: raise ValueError(f"{out}: render writes .gif or .mp4, got {out.suffix!r}")
-    tmp.replace(out)
+    apply_umask(tmp); tmp.replace(out)
     return out
 
 # %% ../nbs/11_artifacts.ipynb #3b7be8b8
@@ -178,6 +279,32 @@ def load_data(
     from prism_nb.datasets import load_dataset
     return load_cached(spec) if cache else load_dataset(spec)
 
+def data_fingerprints(
+    **splits, # split name -> `VideoSet` (None is skipped)
+) -> dict:
+    "Split name -> fingerprint (`prism_nb.cache.videoset_fingerprint`) of every split given, as run manifests record them."
+    from prism_nb.cache import videoset_fingerprint
+    return {k: videoset_fingerprint(v) for k, v in splits.items() if v is not None}
+
+def check_data(
+    run:str|Path, # run folder, for messages
+    m:dict, # its manifest
+    **splits, # split name -> the `VideoSet` about to be used (None is skipped)
+):
+    "Raise a `DataError` unless every split given has the fingerprint the manifest recorded for it (runs without one pass)."
+    want = m.get('data_fingerprint') or {}
+    for k, got in data_fingerprints(**splits).items():
+        if k in want and got != want[k]:
+            raise DataError(f"{run}: the {k} split of {splits[k].name!r} is not the data this set was condensed from "
+                            f"(fingerprint {got[:12]}..., manifest.json records {want[k][:12]}...); point the run at its data with --data SPEC")
+
+def _load_run_data(run, m, data):
+    "`(train, test)` of the run's dataset, or of `data` when given; a dataset that cannot be found suggests `--data`."
+    try: return load_data(data or m['dataset'])
+    except DataError as e:
+        if data is not None: raise
+        raise DataError(f"{e}; if the data moved, point the run at it with --data SPEC") from None
+
 def evaluate_run(
     run:str|Path, # run folder
     protocol:str='vdsd', # evaluation protocol preset
@@ -187,14 +314,18 @@ def evaluate_run(
     device:str|None=None, # default `get_device()`
     test=None, # an already loaded test `VideoSet` (skips loading the manifest's dataset)
     teacher=None, # teacher for 'soft' / 'multi-sl' labels, used only when the protocol needs one; default: the dataset's cached teacher
+    data:str|None=None, # dataset spec to read instead of the manifest's (moved data); its fingerprint must still match
     **overrides, # `EvalConfig` fields
 ) -> dict:
-    "Evaluate the condensed set in `run` on its dataset's test split; writes `eval-<protocol>-<arch>.json` into `run`."
+    "Evaluate the condensed set in `run` on its dataset's test split (checked against the recorded fingerprint); writes `eval-<protocol>-<arch>.json` into `run`."
     from prism_nb.evaluate import evaluate, TensorVideos, get_config, protocol_needs_teacher
     from prism_nb.teachers import get_teacher
     videos, m = load_condensed(run); train = None
-    if test is None: train, test = load_data(m['dataset'])
+    if test is None: train, test = _load_run_data(run, m, data)
+    check_data(run, m, train=train, test=test)
     if not protocol_needs_teacher(get_config(protocol, **overrides), videos.soft_labels is not None): teacher = None
-    elif teacher is None: teacher = get_teacher(train if train is not None else load_data(m['dataset'])[0], test, device=device)
+    elif teacher is None:
+        if train is None: train = _load_run_data(run, m, data)[0]; check_data(run, m, train=train)
+        teacher = get_teacher(train, test, device=device)
     syn = TensorVideos(videos.expand().detach(), videos.labels, m['classes'], soft=videos.soft_labels, name=f"{m['method']} {Path(run).name}")
     return evaluate(syn, test, protocol, archs, seeds, epochs, teacher=teacher, out=run, device=device, **overrides)

@@ -6,21 +6,21 @@ Docs: https://prism-nb.github.io/prism_nb/bench.html.md"""
 
 # %% ../nbs/20_bench.ipynb #0978276c
 from __future__ import annotations
-import csv, io, json, math, platform, os, time
+import csv, io, json, math, platform, os, time, uuid, warnings
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
 import numpy as np, torch
 import prism_nb
 from .core import *
 from .methods import run_method, save_method, get_method, available_methods
-from .artifacts import load_data, evaluate_run, read_manifest, CONDENSED
+from .artifacts import load_data, evaluate_run, read_manifest, check_run, data_fingerprints, CONDENSED
 from .evaluate import get_config, protocol_needs_teacher, protocol_label
 
 # %% auto #0
 __all__ = ['BENCH_METHODS', 'EXTENDED_METHODS', 'QUICK_ITERATIONS', 'QUICK_EPOCHS', 'QUICK_TEACHER_EPOCHS', 'GRIDS',
-           'COMPATIBLE_FIELDS', 'BENCH_FILE', 'TABLE_COLUMNS', 'parse_method_spec', 'BenchConfig', 'bench_config',
-           'open_bench', 'cell_dir', 'run_cell', 'bench_cells', 'bench_table', 'write_table', 'bench_chart',
-           'machine_info', 'bench']
+           'COMPATIBLE_FIELDS', 'BENCH_FILE', 'BENCH_ENTRIES', 'TABLE_COLUMNS', 'CSV_COLUMNS', 'parse_method_spec',
+           'BenchConfig', 'bench_config', 'check_bench_out', 'open_bench', 'cell_dir', 'BenchWarning', 'cell_ok',
+           'set_aside', 'run_cell', 'bench_cells', 'bench_table', 'write_table', 'bench_chart', 'machine_info', 'bench']
 
 # %% ../nbs/20_bench.ipynb #b5a62ccf
 def parse_method_spec(
@@ -79,12 +79,29 @@ def bench_config(
 # %% ../nbs/20_bench.ipynb #457f74f1
 BENCH_FILE = 'bench.json'
 
+BENCH_ENTRIES = (BENCH_FILE, 'cells', 'table.csv', 'table.json', 'chart.html') # what a bench folder holds
+
+def check_bench_out(
+    out:str|Path, # the bench folder to create, resume or extend
+) -> Path:
+    "`out` if it is new, empty, or a bench folder (only `BENCH_ENTRIES`, e.g. cells copied from another bench); else an `OutputError` naming it."
+    out = Path(out)
+    if out.exists() and not out.is_dir(): raise OutputError(f"{out}: is a file, not a bench folder; choose a new path")
+    if out.is_dir():
+        other = sorted(p.name for p in out.iterdir() if p.name not in BENCH_ENTRIES and not p.name.startswith('.'))
+        if other: raise OutputError(f"{out}: is not a bench folder (it holds {', '.join(other[:3])}); refusing to write into it, choose a new path")
+        if (out/BENCH_FILE).exists():
+            try: ok = isinstance(json.loads((out/BENCH_FILE).read_text()).get('config'), dict)
+            except (ValueError, AttributeError): ok = False
+            if not ok: raise ArtifactError(f"{out/BENCH_FILE}: not a bench record (no 'config' object)")
+    return out
+
 def open_bench(
     out:str|Path, # bench folder
     cfg:BenchConfig, # the bench to run
 ) -> dict:
     "Create or check the bench folder `out` for `cfg`; return its record."
-    out = Path(out); f = out/BENCH_FILE; want = asdict(cfg)
+    out = check_bench_out(out); f = out/BENCH_FILE; want = asdict(cfg)
     rec = json.loads(f.read_text()) if f.exists() else dict(config=want, version=prism_nb.__version__, created=time.strftime('%Y-%m-%d %H:%M'))
     old = rec['config']
     diff = {k: (old.get(k), want[k]) for k in COMPATIBLE_FIELDS if json.loads(json.dumps(old.get(k))) != json.loads(json.dumps(want[k]))}
@@ -101,6 +118,32 @@ def cell_dir(out:str|Path, spec:str, vpc:int, seed:int) -> Path:
 # %% ../nbs/20_bench.ipynb #ba55b971
 def _eval_files(run, cfg): return [Path(run)/f"eval-{cfg.eval_name}-{a}.json" for a in cfg.archs]
 
+class BenchWarning(UserWarning):
+    "A bench cell was corrupt and is being recomputed (or, for a table only, left out)."
+
+def _eval_ok(f):
+    "Whether `f` is a readable evaluation file (a JSON object with a top-1 summary)."
+    try: e = json.loads(Path(f).read_text()); return isinstance(e, dict) and isinstance(e.get('top1'), dict) and 'mean' in e['top1']
+    except (OSError, ValueError): return False
+
+def cell_ok(
+    run:str|Path, # a cell's run folder
+) -> bool:
+    "Whether the cell `run` passes `check_run` and its evaluation files are readable; warns with the reason when not."
+    try:
+        if (Path(run)/'manifest.json').exists(): check_run(run)
+        bad = [f.name for f in Path(run).glob('eval-*.json') if not _eval_ok(f)]
+        if bad: raise ArtifactError(f"{run}: unreadable evaluation file {bad[0]}")
+        return True
+    except ArtifactError as e:
+        warnings.warn(f"bench cell {run} is corrupt, recomputing it: {e}", BenchWarning); return False
+
+def set_aside(
+    run:str|Path, # a corrupt cell's run folder
+) -> Path:
+    "Move the corrupt cell `run` to a hidden `.<name>.corrupt-<time>` beside it (nothing is deleted); return `run`."
+    run = Path(run); run.rename(run.with_name(f".{run.name}.corrupt-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}")); return run
+
 def run_cell(
     out:str|Path, # bench folder
     spec:str, # method spec
@@ -113,12 +156,13 @@ def run_cell(
 ) -> Path:
     "Condense and evaluate one cell unless it is finished; returns its run folder."
     run = cell_dir(out, spec, vpc, seed)
-    if all(f.exists() for f in _eval_files(run, cfg)): return run
+    if run.exists() and not cell_ok(run): run = set_aside(run)
+    if all(_eval_ok(f) for f in _eval_files(run, cfg)): return run
     if not (run/'manifest.json').exists():
         name, opts = parse_method_spec(spec); sp = get_method(name)
         if cfg.iterations is not None and 'iterations' in {f.name for f in fields(sp.config_cls)}: opts.setdefault('iterations', cfg.iterations)
         res = run_method(name, train, vpc, seed, device, teacher if sp.needs_teacher else None, show_progress=False, test=test, **opts)
-        save_method(run, res, cfg.data, train.classes, bench_spec=spec)
+        save_method(run, res, cfg.data, train.classes, bench_spec=spec, data_fingerprint=data_fingerprints(train=train, test=test))
     evaluate_run(run, cfg.protocol, list(cfg.archs), [seed], cfg.epochs, device, test=test, teacher=teacher, **cfg.eval_options)
     return run
 
@@ -129,8 +173,12 @@ def bench_cells(cfg:BenchConfig) -> list:
 # %% ../nbs/20_bench.ipynb #28880106
 TABLE_COLUMNS = ('method', 'vpc', 'arch', 'protocol', 'epochs', 'seeds', 'top1_mean', 'top1_std', 'top5_mean', 'top5_std', 'stored_frames', 'full_frames',
                  'storage_bytes', 'storage_mib', 'condense_s', 'peak_memory_mib', 'eval_s', 'warned_seeds')
+CSV_COLUMNS = TABLE_COLUMNS + ('diverged_seeds',) # columns of table.csv; tables recorded before issue 13 lack the last one
 
 def _mean(xs): xs = [x for x in xs if x is not None]; return float(np.mean(xs)) if xs else None
+def _stats(name, xs):
+    "mean and std of the seeds' values; both None when a seed diverged (`xs` None): a diverged cell has no accuracy."
+    return {f'{name}_mean': None if xs is None else float(np.mean(xs)), f'{name}_std': None if xs is None else float(np.std(xs))}
 
 def bench_table(
     out:str|Path, # bench folder
@@ -144,19 +192,20 @@ def bench_table(
             runs = [cell_dir(out, spec, vpc, s) for s in range(cfg.seeds)]
             for arch in cfg.archs:
                 f = f"eval-{cfg.eval_name}-{arch}.json"
-                done = [(r, json.loads((r/f).read_text())) for r in runs if (r/f).exists()]
+                done = [(r, json.loads((r/f).read_text())) for r in runs if (r/f).exists() and cell_ok(r)]
                 if not done: continue
-                ms = [read_manifest(r, CONDENSED) for r, _ in done]
+                ms = [check_run(r) for r, _ in done]
                 t1, t5 = [e['top1']['mean'] for _, e in done], [e['top5']['mean'] for _, e in done]
+                diverged = sum(1 for _, e in done if e.get('diverged')); ok = [e for _, e in done if not e.get('diverged')]
                 epochs = sorted({e['config']['epochs'] for _, e in done})
                 if len(epochs) > 1: raise ArtifactError(f"{out}: {spec} vpc {vpc} {arch} has evaluations of {epochs} epochs; one table holds one protocol")
-                rows.append(dict(method=spec, vpc=vpc, arch=arch, protocol=protocol_label(done[0][1]['protocol'], epochs[0]), epochs=epochs[0], seeds=len(done), top1_mean=float(np.mean(t1)), top1_std=float(np.std(t1)),
-                                 top5_mean=float(np.mean(t5)), top5_std=float(np.std(t5)), stored_frames=_mean([m['stored_frames'] for m in ms]),
+                rows.append(dict(method=spec, vpc=vpc, arch=arch, protocol=protocol_label(done[0][1]['protocol'], epochs[0]), epochs=epochs[0], seeds=len(done),
+                                 **_stats('top1', None if diverged else t1), **_stats('top5', None if diverged else t5), stored_frames=_mean([m['stored_frames'] for m in ms]),
                                  full_frames=ms[0]['full_frames'], storage_bytes=_mean([m['storage_bytes'] for m in ms]),
                                  storage_mib=_mean([m['storage_bytes'] for m in ms]) / 2**20, condense_s=_mean([m['seconds'] for m in ms]),
                                  peak_memory_mib=_mean([m.get('peak_memory_mib') for m in ms]), eval_s=_mean([e['wall_s'] for _, e in done]),
-                                 warned_seeds=sum(bool(e.get('warnings')) for _, e in done),
-                                 per_class={c: float(np.mean([e['per_class'][c] for _, e in done])) for c in done[0][1]['per_class']}))
+                                 warned_seeds=sum(bool(e.get('warnings')) for _, e in done), diverged_seeds=diverged,
+                                 per_class={c: float(np.mean([e['per_class'][c] for e in ok])) if ok else None for c in done[0][1]['per_class']}))
     return rows
 
 def write_table(
@@ -166,7 +215,7 @@ def write_table(
 ) -> dict:
     "Write `table.csv`, `table.json` and `chart.html` into the bench folder (each atomically); return their paths."
     out = Path(out); buf = io.StringIO()
-    w = csv.DictWriter(buf, TABLE_COLUMNS, lineterminator='\n', extrasaction='ignore'); w.writeheader(); w.writerows(rows)
+    w = csv.DictWriter(buf, CSV_COLUMNS, lineterminator='\n', extrasaction='ignore'); w.writeheader(); w.writerows(rows)
     paths = dict(csv=out/'table.csv', json=out/'table.json', chart=out/'chart.html')
     tmp = paths['csv'].with_name('.table.csv.tmp'); tmp.write_text(buf.getvalue()); tmp.replace(paths['csv'])
     write_json_atomic(paths['json'], dict(meta, rows=rows))
@@ -181,7 +230,7 @@ def bench_chart(
 ):
     "Plotly figure: top-1 (mean +- std) against storage (MiB, log axis), one point per method and VPC."
     import plotly.graph_objects as go
-    fig = go.Figure()
+    fig = go.Figure(); rows = [r for r in rows if r['top1_mean'] is not None] # a diverged row has no accuracy to plot
     for spec in dict.fromkeys(r['method'] for r in rows):
         rs = [r for r in rows if r['method'] == spec]
         fig.add_trace(go.Scatter(x=[r['storage_mib'] for r in rs], y=[r['top1_mean'] for r in rs], error_y=dict(array=[r['top1_std'] for r in rs]),

@@ -14,10 +14,11 @@ from .core import *
 from .videos import VideoSet
 
 # %% auto #0
-__all__ = ['VIDEOSET_KIND', 'VIDEOSET_TENSORS', 'VIDEOSET_FIELDS', 'HASH_CHARS', 'CACHE_ENV', 'DEFAULT_CACHE_DIR', 'CACHE_KIND',
-           'CACHE_VERSION', 'CACHE_SPLITS', 'UNCACHED_ARGS', 'videoset_tensors', 'videoset_meta', 'videoset_from',
-           'save_videoset', 'load_videoset', 'videosets_equal', 'source_signature', 'CacheWarning', 'get_cache_dir',
-           'cache_key', 'entry_path', 'write_entry', 'read_entry', 'cached', 'dataset_key', 'load_cached']
+__all__ = ['VIDEOSET_KIND', 'VIDEOSET_TENSORS', 'VIDEOSET_FIELDS', 'HASH_CHARS', 'FINGERPRINT_CHARS', 'CACHE_ENV',
+           'DEFAULT_CACHE_DIR', 'CACHE_KIND', 'CACHE_VERSION', 'CACHE_SPLITS', 'UNCACHED_ARGS', 'videoset_tensors',
+           'videoset_meta', 'videoset_from', 'save_videoset', 'load_videoset', 'videosets_equal', 'source_signature',
+           'videoset_fingerprint', 'CacheWarning', 'get_cache_dir', 'cache_key', 'entry_path', 'write_entry',
+           'read_entry', 'cached', 'dataset_key', 'load_cached']
 
 # %% ../nbs/05_cache.ipynb #93b0c901
 VIDEOSET_KIND = 'videoset'
@@ -92,7 +93,7 @@ def source_signature(
     files, # source files and/or folders (a folder stands for every file below it)
     root:str|Path|None=None, # paths are hashed relative to this; default: their common parent
 ) -> str:
-    "A hash of (relative path, size, mtime_ns) of every source file, in sorted order."
+    "A hash of (relative path, size, mtime_ns, ctime_ns) of every source file, in sorted order."
     paths = sorted({p.absolute() for p in _expand_files(files)})
     if not paths: raise DataError(f"source_signature: no files found in {[str(f) for f in files]}")
     root = Path(root).absolute() if root is not None else Path(os.path.commonpath([p.parent for p in paths]))
@@ -100,8 +101,25 @@ def source_signature(
     for p in paths:
         st = p.stat()
         rel = p.relative_to(root) if p.is_relative_to(root) else p
-        h.update(f"{rel.as_posix()}\t{st.st_size}\t{st.st_mtime_ns}\n".encode())
+        h.update(f"{rel.as_posix()}\t{st.st_size}\t{st.st_mtime_ns}\t{st.st_ctime_ns}\n".encode())
     return h.hexdigest()[:HASH_CHARS]
+
+# %% ../nbs/05_cache.ipynb #d61d796b
+FINGERPRINT_CHARS = 32 # hex characters of a data fingerprint
+
+def videoset_fingerprint(
+    vs:VideoSet, # any set
+) -> str:
+    "A hash of all of `vs`'s frames, offsets and labels, its classes and its clip settings."
+    state = tuple((id(t), t._version) for t in (vs.frames, vs.offsets, vs.labels))
+    memo = getattr(vs, '_fingerprint', None)
+    if memo is not None and memo[0] == state: return memo[1]
+    h = hashlib.blake2b(digest_size=FINGERPRINT_CHARS // 2)
+    for t in (vs.frames, vs.offsets, vs.labels):
+        t = t.detach().contiguous().cpu(); h.update(f"{t.dtype}{tuple(t.shape)}".encode()); h.update(t.view(torch.uint8).numpy() if t.numel() else b'')
+    h.update(json.dumps([list(vs.classes), vs.clip_frames, vs.clip_stride, vs.train_sampler, vs.test_sampler]).encode())
+    vs._fingerprint = (state, h.hexdigest())
+    return vs._fingerprint[1]
 
 # %% ../nbs/05_cache.ipynb #dabbff8b
 CACHE_ENV = 'PRISM_NB_CACHE'
@@ -154,13 +172,15 @@ def read_entry(
     path:str|Path, # entry folder
     key:dict, # the normalised key expected
     signature:str|None=None, # the source signature expected
+    verify:bool=True, # check the payload against the checksum written at save
 ) -> dict:
-    "The split name -> `VideoSet` of the entry `path`, after checking its key and signature."
+    "The split name -> `VideoSet` of the entry `path`, after checking its key, signature and payload checksum."
     meta = read_manifest(path, CACHE_KIND)
     if meta.get('key') != key: raise ArtifactError(f"{path}: key {meta.get('key')} differs from {key}")
     if meta.get('signature') != signature:
         raise ArtifactError(f"{path}: source signature {meta.get('signature')} differs from {signature} (the source files changed)")
-    tensors, meta = load_artifact(path, CACHE_KIND)
+    if verify and not meta.get('checksums'): raise ArtifactError(f"{path}: written without a payload checksum (an older prism_nb)")
+    tensors, meta = load_artifact(path, CACHE_KIND, verify=verify)
     splits = meta.get('splits')
     if not isinstance(splits, dict) or not splits: raise ArtifactError(f"{path}: manifest has no 'splits'")
     return {s: videoset_from(tensors, m, f'{s}.', where=str(path)) for s, m in splits.items()}
@@ -171,12 +191,13 @@ def cached(
     build, # called with no argument on a miss; returns `(train, test)` VideoSets
     cache_dir:str|Path|None=None, # cache folder, see `get_cache_dir`
     signature:str|None=None, # signature of the source files (`source_signature`); None when `key` is enough
+    verify:bool=True, # check an entry's payload checksum before using it
 ) -> tuple[VideoSet, VideoSet]:
     "`(train, test)` from the cache entry of `key`, built by `build()` and stored when missing, stale or unreadable."
     key = cache_key(key); path = entry_path(key, cache_dir)
     if path.exists():
         try:
-            sets = read_entry(path, key, signature)
+            sets = read_entry(path, key, signature, verify)
             return tuple(sets[s] for s in CACHE_SPLITS)
         except Exception as e:
             warnings.warn(f"cache entry {path} is stale or unreadable, rebuilding it: {e}", CacheWarning, stacklevel=2)
@@ -209,10 +230,11 @@ def dataset_key(
 def load_cached(
     spec, # dataset spec, e.g. 'ucf101:/data/UCF101,size=112' or 'synth:classes=14'
     cache_dir:str|Path|None=None, # cache folder, see `get_cache_dir`
+    verify:bool=True, # check the entry's payload checksum (see `read_entry`)
     **load_kwargs, # passed on to `load_dataset` (size, split, max_frames, skip_unreadable, ...)
 ) -> tuple[VideoSet, VideoSet]:
     "`load_dataset(spec, **load_kwargs)`, decoded once and then read from the cache."
     from prism_nb.datasets import load_dataset
     key, files, root = dataset_key(spec, **load_kwargs)
     signature = None if files is None else source_signature(files, root)
-    return cached(key, lambda: load_dataset(spec, **load_kwargs), cache_dir, signature)
+    return cached(key, lambda: load_dataset(spec, **load_kwargs), cache_dir, signature, verify)

@@ -6,16 +6,17 @@ Docs: https://prism-nb.github.io/prism_nb/cli.html.md"""
 
 # %% ../nbs/21_cli.ipynb #68e30ec9
 from __future__ import annotations
-import argparse, json, sys, time
+import argparse, json, os, sys, time, traceback, warnings
 from dataclasses import fields
 from pathlib import Path
 from .core import *
 from .premise import PREMISE_KEYS, PLACEMENTS
 
 # %% auto #0
-__all__ = ['FIXED_FLAGS', 'ALIASES', 'DEMO_ITERATIONS', 'DEMO_EPOCHS', 'COMMANDS', 'EXTRA_FLAGS', 'dataclass_options',
-           'method_options', 'build_parser', 'cmd_synth', 'run_summary', 'cmd_condense', 'cmd_bench', 'cmd_methods',
-           'cmd_evaluate', 'cmd_render', 'cmd_info', 'cmd_premise', 'cmd_demo', 'main']
+__all__ = ['FIXED_FLAGS', 'ALIASES', 'DEBUG_ENV', 'DEMO_ITERATIONS', 'DEMO_EPOCHS', 'EXPECTED_ERRORS', 'COMMANDS', 'EXTRA_FLAGS',
+           'dataclass_options', 'method_options', 'OneLineParser', 'build_parser', 'cmd_synth', 'accuracy_text',
+           'run_summary', 'cmd_condense', 'cmd_bench', 'cmd_methods', 'cmd_evaluate', 'cmd_render', 'cmd_info',
+           'cmd_premise', 'cmd_demo', 'error_text', 'main']
 
 # %% ../nbs/21_cli.ipynb #4a0d2b2d
 FIXED_FLAGS = ('vpc', 'seed') # config fields declared as ordinary flags
@@ -61,10 +62,17 @@ def method_options(
     return dataclass_options(get_method(method).config_cls, extra, f"method {method!r}")
 
 # %% ../nbs/21_cli.ipynb #e79247d3
+DEBUG_ENV = 'PRISM_NB_DEBUG' # set to 1 to see the traceback of an error
+
+class OneLineParser(argparse.ArgumentParser):
+    "An `ArgumentParser` whose usage errors are one line on stderr (exit 2), like every other error of the command."
+    def error(self, message): print(f"{self.prog}: error: {message} (see {self.prog} --help)", file=sys.stderr); sys.exit(2)
+
 def build_parser() -> argparse.ArgumentParser:
     "The `prism-nb` argument parser with all sub-commands."
-    p = argparse.ArgumentParser(prog='prism-nb', description='Video dataset condensation with PRISM and its baselines.')
+    p = OneLineParser(prog='prism-nb', description='Video dataset condensation with PRISM and its baselines.')
     p.add_argument('--device', default=None, help="'cpu', 'cuda' or 'auto' (default: $PRISM_NB_DEVICE, else auto)")
+    p.add_argument('--debug', action='store_true', help=f'show the traceback of an error (also ${DEBUG_ENV}=1)')
     sub = p.add_subparsers(dest='command', required=True)
     s = sub.add_parser('synth', help='write SynthActions as video files in the UCF101 layout')
     s.add_argument('--out', required=True, help='output folder (read back with --data ucf101:DIR)')
@@ -75,9 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser('condense', help='condense a dataset into a run folder with any method',
                        epilog="method options: every field of the method's configuration as --field-name VALUE (see `prism-nb methods NAME`)")
     c.add_argument('--method', default='prism', help='condensation method (see `prism-nb methods`)'); c.add_argument('--data', default='synth', help='dataset spec (default: SynthActions)')
-    c.add_argument('--vpc', type=int, default=1, help='synthetic videos per class'); c.add_argument('--out', required=True, help='run folder to write')
+    c.add_argument('--vpc', type=int, default=1, help='synthetic videos per class'); c.add_argument('--out', required=True, help='run folder to write: a new path, or an existing run folder with --overwrite')
     c.add_argument('--seed', type=int, default=0); c.add_argument('--dtype', default='float32', choices=['float32', 'float16', 'uint8'])
     c.add_argument('--preset', default=None, help="dataset kind whose presets apply, e.g. synth or miniucf (default: the kind of --data)")
+    c.add_argument('--overwrite', action='store_true', help='replace the run folder at --out (anything else there is never replaced)')
     b = sub.add_parser('bench', help='a grid of methods x VPC x seeds, resumable; writes table.csv/json and chart.html')
     b.add_argument('--out', required=True, help='bench folder (an existing one is resumed or extended)')
     b.add_argument('--grid', default='default', help='named grid: default, quick or extended'); b.add_argument('--quick', action='store_true', help='same as --grid quick')
@@ -93,11 +102,13 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser('evaluate', help='evaluate a run folder; writes eval-*.json next to it')
     e.add_argument('run'); e.add_argument('--protocol', default='vdsd'); e.add_argument('--arch', default='miniC3D', help='one or more, comma-separated')
     e.add_argument('--seeds', type=int, default=3); e.add_argument('--epochs', type=int, default=None)
+    e.add_argument('--data', default=None, help="dataset spec to evaluate on instead of the run's own (data that moved); it must be the same data")
     e.add_argument('--no-flip', action='store_true', help='no horizontal flips (for classes that are mirror images, e.g. SynthActions written to disk)')
     e.epilog = ("protocol options: every EvalConfig field as --field-name VALUE, e.g. --sampling sliding-window --interpolation linear; "
                 "with --name NAME the result goes to eval-NAME-<arch>.json instead of the protocol's file")
     r = sub.add_parser('render', help='render a run folder to GIF or MP4, key frames framed in red')
     r.add_argument('run'); r.add_argument('--out', required=True, help='.gif or .mp4 file'); r.add_argument('--fps', type=int, default=4)
+    r.add_argument('--overwrite', action='store_true', help='replace an existing file at --out')
     i = sub.add_parser('info', help='summarise a run folder'); i.add_argument('run')
     pm = sub.add_parser('premise', help="how well a dataset suits PRISM: the share of each clip's temporal variance that linear interpolation between k key frames leaves unexplained")
     pm.add_argument('spec', help='dataset spec, e.g. synth:regime=smooth or ucf101:/data/UCF101')
@@ -124,20 +135,27 @@ def cmd_synth(args):
     return root
 
 # %% ../nbs/21_cli.ipynb #05f94dcd
+def accuracy_text(
+    e:dict, # an evaluation result (`prism_nb.evaluate.evaluate`)
+) -> str:
+    "'top-1 m +- s, top-5 m +- s', or 'diverged (seeds ...)' for an evaluation whose training diverged."
+    if e.get('diverged') or e['top1']['mean'] is None: return f"diverged (seeds {e.get('diverged_seeds')}): no accuracy"
+    return f"top-1 {e['top1']['mean']:.2f} +- {e['top1']['std']:.2f}, top-5 {e['top5']['mean']:.2f} +- {e['top5']['std']:.2f}"
+
 def run_summary(
     run:str|Path, # run folder
 ) -> str:
-    "A short text summary of a run folder (method, storage, key frames, evaluations)."
-    from prism_nb.artifacts import CONDENSED
-    m = read_manifest(run, CONDENSED)
+    "A short text summary of a run folder (method, storage, key frames, evaluations), after checking everything in it (`check_run`)."
+    from prism_nb.artifacts import check_run
+    m = check_run(run)
     kc = [len(k) for k in m['keyframes']]
     lines = [f"{run}: {m['method']} on {m['dataset']}, {m['n_classes']} classes x {m['vpc']} vpc, {m['frames']} frames at {m['size']}x{m['size']}",
              f"  key frames {m['stored_frames']:g}/{m['full_frames']} ({100 * m['storage_ratio']:.1f}%), per video {min(kc)}-{max(kc)} (mean {sum(kc) / len(kc):.2f})",
              f"  storage {m['storage_bytes'] / 2**20:.3f} MiB ({m['dtype']}), full-frame {m['full_bytes'] / 2**20:.3f} MiB; "
              + (f"{m['iterations']} iterations in " if m.get('iterations') else 'in ') + f"{m['seconds']:.1f} s, seed {m['seed']}, prism_nb {m['version']}"]
     for f in sorted(Path(run).glob('eval-*.json')):
-        e = json.loads(f.read_text())
-        lines.append(f"  {e['protocol']}/{e['arch']}: top-1 {e['top1']['mean']:.2f} +- {e['top1']['std']:.2f}, top-5 {e['top5']['mean']:.2f} ({len(e['seeds'])} seeds)")
+        try: e = json.loads(f.read_text()); lines.append(f"  {e['protocol']}/{e['arch']}: {accuracy_text(e)} ({len(e['seeds'])} seeds)")
+        except (ValueError, KeyError, TypeError) as err: raise ArtifactError(f"{f}: not a readable evaluation ({err})") from None
     return '\n'.join(lines)
 
 # %% ../nbs/21_cli.ipynb #210a5652
@@ -145,7 +163,7 @@ def cmd_condense(args):
     "Condense `args.data` into the run folder `args.out`."
     from prism_nb.methods import condense_dataset
     run = condense_dataset(args.out, args.data, args.method, args.vpc, args.device, args.dtype, preset=args.preset, seed=args.seed,
-                           **method_options(args.method, args.extra))
+                           overwrite=args.overwrite, **method_options(args.method, args.extra))
     print(run_summary(run)); return run
 
 def cmd_bench(args):
@@ -161,7 +179,9 @@ def cmd_bench(args):
     res = bench(args.out, cfg, args.device, command='prism-nb ' + ' '.join(sys.argv[1:]), table_only=args.table_only)
     print(f"{'method':34s} {'vpc':>3s} {'arch':10s} {'top-1':>14s} {'top-5':>14s} {'frames':>8s} {'MiB':>8s} {'cond s':>7s} {'eval s':>7s}")
     for r in res['rows']:
-        print(f"{r['method']:34s} {r['vpc']:3d} {r['arch']:10s} {r['top1_mean']:6.2f} +- {r['top1_std']:5.2f} {r['top5_mean']:6.2f} +- {r['top5_std']:5.2f} "
+        acc = (f"{r['top1_mean']:6.2f} +- {r['top1_std']:5.2f} {r['top5_mean']:6.2f} +- {r['top5_std']:5.2f}" if r['top1_mean'] is not None
+               else f"{'diverged (' + str(r['diverged_seeds']) + ' seeds)':>29s}")
+        print(f"{r['method']:34s} {r['vpc']:3d} {r['arch']:10s} {acc} "
               f"{r['stored_frames']:8.1f} {r['storage_mib']:8.3f} {r['condense_s']:7.1f} {r['eval_s']:7.1f}")
     print(f"wrote {Path(args.out)/'table.csv'}, table.json and chart.html")
     return res
@@ -183,19 +203,19 @@ def cmd_evaluate(args):
     archs = args.arch.split(',')
     from prism_nb.evaluate import EvalConfig
     opts = dataclass_options(EvalConfig, args.extra, 'evaluate', skip=('epochs',))
-    res = evaluate_run(args.run, args.protocol, archs, args.seeds, args.epochs, args.device, **opts, **(dict(flip=False, test_flip=False) if args.no_flip else {}))
+    res = evaluate_run(args.run, args.protocol, archs, args.seeds, args.epochs, args.device, data=args.data,
+                       **opts, **(dict(flip=False, test_flip=False) if args.no_flip else {}))
     for a, r in res.items():
-        print(f"{args.run} {r['protocol']}/{a}: top-1 {r['top1']['mean']:.2f} +- {r['top1']['std']:.2f}  "
-              f"top-5 {r['top5']['mean']:.2f} +- {r['top5']['std']:.2f}  ({len(r['seeds'])} seeds, {r['wall_s']:.0f} s) -> {r.get('file')}")
+        print(f"{args.run} {r['protocol']}/{a}: {accuracy_text(r)}  ({len(r['seeds'])} seeds, {r['wall_s']:.0f} s) -> {r.get('file')}")
     return res
 
 def cmd_render(args):
     "Render a run folder."
     from prism_nb.artifacts import render
-    out = render(args.run, args.out, args.fps); print(f"wrote {out}"); return out
+    out = render(args.run, args.out, args.fps, overwrite=args.overwrite); print(f"wrote {out}"); return out
 
 def cmd_info(args):
-    "Print the summary of a run folder."
+    "Check everything in a run folder (`prism_nb.artifacts.check_run`) and print its summary."
     print(run_summary(args.run))
 
 # %% ../nbs/21_cli.ipynb #6ca420c8
@@ -234,7 +254,7 @@ def cmd_demo(args, tiny:bool=False):
     print(f"[2/4] wrote {root} as video files; read back through the UCF101 loader: {rtrain}")
     print(f"      decode {t_dec:.2f} s, cached load {t_warm:.3f} s ({t_dec / max(t_warm, 1e-9):.0f}x faster)")
     it = args.iters or (3 if tiny else DEMO_ITERATIONS)
-    run = condense_dataset(out/'prism-vpc1', spec, 'prism', 1, args.device, train=rtrain, preset='synth', iterations=it,
+    run = condense_dataset(out/'prism-vpc1', spec, 'prism', 1, args.device, train=rtrain, preset='synth', iterations=it, overwrite=True,
                            **(dict(batch_real=2) if tiny else {}))
     print(f"[3/4] condensed with PRISM:\n{run_summary(run)}")
     rtest.hflip_ok = False # SynthActions' left/right classes are mirror images; the UCF101 files do not record it
@@ -243,6 +263,15 @@ def cmd_demo(args, tiny:bool=False):
     return run
 
 # %% ../nbs/21_cli.ipynb #3bf96524
+EXPECTED_ERRORS = (ValueError, OSError) # DataError, ArtifactError, DivergedError, OutputError, a bad value, a file that cannot be read
+
+def error_text(
+    e:BaseException, # the error
+) -> str:
+    "One line for `e`: its message for an expected error, else its type and message with a pointer to `--debug`."
+    msg = ' '.join(str(e).split()) or type(e).__name__
+    return msg if isinstance(e, EXPECTED_ERRORS) else f"{type(e).__name__}: {msg} (an unexpected error: run with --debug for the traceback)"
+
 COMMANDS = dict(synth=cmd_synth, condense=cmd_condense, bench=cmd_bench, methods=cmd_methods, evaluate=cmd_evaluate, render=cmd_render, info=cmd_info, premise=cmd_premise, demo=cmd_demo)
 EXTRA_FLAGS = ('condense', 'evaluate') # sub-commands taking config fields as extra flags
 
@@ -253,8 +282,15 @@ def main(
     parser = build_parser(); args, extra = parser.parse_known_args(argv)
     if extra and args.command not in EXTRA_FLAGS: parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.extra = extra
-    try: COMMANDS[args.command](args); return 0
+    debug = args.debug or os.environ.get(DEBUG_ENV, '').lower() in ('1', 'true', 'yes', 'on')
+    try:
+        with warnings.catch_warnings():
+            warnings.showwarning = lambda message, *a, **k: print(f"prism-nb {args.command}: warning: {' '.join(str(message).split())}", file=sys.stderr)
+            COMMANDS[args.command](args)
+        return 0
     except KeyboardInterrupt:
         print("\ninterrupted: nothing half-written was left behind (outputs are written atomically)", file=sys.stderr); sys.exit(130)
-    except (DataError, ArtifactError, ValueError) as e:
-        print(f"prism-nb {args.command}: error: {e}", file=sys.stderr); sys.exit(2)
+    except Exception as e:
+        if debug: traceback.print_exc()
+        print(f"prism-nb {args.command}: error: {error_text(e)}", file=sys.stderr); sys.exit(2)
+

@@ -187,9 +187,9 @@ class CondenseConfig:
     interpolation:str='none' # resampling of a window to the network input length: 'none', 'duplicate' or 'linear'
 
 # %% ../nbs/10_condense.ipynb #ed3b472c
-SYNTH_VPCS = (1, 5) # VPCs with a SynthActions preset
-SYNTH_SHARED = dict(init='real', iterations=200, batch_real=8) # SynthActions: what PRISM and DM share (equal terms)
-SYNTH_LR = dict(prism=10.0, dm=30.0) # SynthActions: learning rate of each method's synthetic videos
+SYNTH_VPCS = (1, 5, 10) # VPCs with a SynthActions preset
+SYNTH_SHARED = dict(init='real', iterations=500, batch_real=16) # SynthActions: what PRISM and DM share (equal terms)
+SYNTH_LR = dict(prism=3.0, dm=10.0) # SynthActions: learning rate of each method's synthetic videos
 PRESETS = { # (method, dataset kind, vpc) -> overrides; PRISM rows are Table A of the PRISM supplementary
     ('prism', 'miniucf', 1): dict(lr=1.0, batch_real=64), ('prism', 'miniucf', 5): dict(lr=25.0, batch_real=64), ('prism', 'miniucf', 10): dict(lr=50.0, batch_real=64),
     ('prism', 'hmdb51', 1): dict(lr=0.7, batch_real=64), ('prism', 'hmdb51', 5): dict(lr=25.0, batch_real=64), ('prism', 'hmdb51', 10): dict(lr=75.0, batch_real=64),
@@ -339,6 +339,8 @@ def condense(
         if cfg.objective == 'gm': _train_on_synthetic(net, net_opt, videos, cfg.inner_steps, view, cfg.normalise)
         if cos_l is not None: log.record_cos(it, cos_l, cos_r, mask)
         if mask is not None: videos.insert(mask, opt)
+        check_finite(it, f'{cfg.method} vpc={cfg.vpc}', lr_hint(cfg.lr), loss=loss)
+        check_finite(it, f'{cfg.method} vpc={cfg.vpc}', lr_hint(cfg.lr), VIDEO_LIMIT, videos=videos.frames)
         log.record(it, loss.item(), videos.key_counts)
         if callback is not None: callback(it, videos, log)
         if it % 10 == 0 and hasattr(bar, 'set_postfix'): bar.set_postfix(loss=f'{loss.item():.3g}', keys=f'{videos.n_keyframes / videos.n_videos:.1f}')

@@ -6,7 +6,7 @@ Docs: https://prism-nb.github.io/prism_nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #9d0797fa
 from __future__ import annotations
-import json, os, random, shutil, sys, tempfile, uuid
+import fcntl, hashlib, json, math, os, random, shutil, sys, tempfile, uuid
 from fastcore.imports import IN_NOTEBOOK
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,9 +16,13 @@ from tqdm.auto import tqdm
 import prism_nb
 
 # %% auto #0
-__all__ = ['VIDEO_LAYOUT', 'CHANNELS', 'PLOTLY_RENDERER', 'FORMAT_VERSION', 'MANIFEST', 'check_video_batch', 'in_test',
-           'get_device', 'seed_everything', 'progress', 'use_plotly_mimetype', 'DataError', 'ArtifactError',
-           'atomic_dir', 'write_json_atomic', 'save_artifact', 'read_manifest', 'load_artifact']
+__all__ = ['VIDEO_LAYOUT', 'CHANNELS', 'PLOTLY_RENDERER', 'VIDEO_LIMIT', 'POSITIVE', 'NON_NEGATIVE', 'AT_LEAST_ONE', 'FRACTION',
+           'BELOW_ONE', 'COSINE', 'LOCK_ENV', 'STALE_PATTERNS', 'FORMAT_VERSION', 'MANIFEST', 'ST_DTYPES', 'MAX_HEADER',
+           'CHECKSUM_CHUNK', 'RUN_FILES', 'BENCH_MARK', 'check_video_batch', 'in_test', 'get_device', 'seed_everything',
+           'progress', 'use_plotly_mimetype', 'DataError', 'ArtifactError', 'DivergedError', 'OutputError', 'lr_hint',
+           'check_finite', 'check_numbers', 'strict_json', 'json_text', 'umask', 'apply_umask', 'lock_file',
+           'path_lock', 'clean_stale', 'atomic_dir', 'write_json_atomic', 'safetensors_header', 'file_checksum',
+           'save_artifact', 'read_manifest', 'verify_checksum', 'load_artifact', 'check_out', 'check_out_file']
 
 # %% ../nbs/00_core.ipynb #c345496e
 VIDEO_LAYOUT = "BCTHW"
@@ -93,6 +97,133 @@ class DataError(ValueError):
 class ArtifactError(ValueError):
     "An artifact folder that is missing, incomplete, or written by an incompatible version."
 
+class DivergedError(ValueError):
+    "A run whose loss or values stopped being finite (NaN or infinity): an error, never a result."
+
+class OutputError(ValueError):
+    "An output path that may not be written: a file, a folder prism_nb did not write, a dataset, or a run without `overwrite`."
+
+# %% ../nbs/00_core.ipynb #ab30ed40
+VIDEO_LIMIT = 1e6 # a synthetic video value beyond this magnitude (videos live in [0, 1]) means the optimisation diverged
+
+def lr_hint(
+    lr:float, # the learning rate in effect
+    flag:str='--lr', # the option that sets it
+) -> str:
+    "The likely cause of a divergence: the learning rate `lr`, with a smaller value to try."
+    return f"the learning rate {flag} {lr:g} is likely too high; try {lr / 10:g}"
+
+def check_finite(
+    it:int|None, # iteration (from 0), or None outside a loop
+    what:str, # the run, e.g. 'prism vpc=1'
+    hint:str='', # the likely cause (see `lr_hint`)
+    limit:float|None=None, # also refuse values of a larger magnitude (e.g. `VIDEO_LIMIT` for videos)
+    **values, # name -> tensor or number to check
+):
+    "Raise a `DivergedError` naming `what`, the iteration and the first value of `values` that is not finite (or beyond `limit`)."
+    for name, v in values.items():
+        v = v.detach() if isinstance(v, torch.Tensor) else torch.tensor(float(v))
+        big = float(v.abs().max()) if v.numel() else 0.
+        if math.isfinite(big) and (limit is None or big <= limit): continue
+        why = 'is not finite (NaN or infinity)' if not math.isfinite(big) else f"reaches magnitude {big:.3g}, beyond {limit:g}"
+        at = '' if it is None else f" at iteration {it}"
+        raise DivergedError(f"{what} diverged{at}: {name} {why}" + (f"; {hint}" if hint else '') + "; nothing was saved")
+
+# %% ../nbs/00_core.ipynb #a7f0812e
+POSITIVE = (lambda v: v > 0, '> 0')
+NON_NEGATIVE = (lambda v: v >= 0, '>= 0')
+AT_LEAST_ONE = (lambda v: v >= 1, '>= 1')
+FRACTION = (lambda v: 0 <= v <= 1, 'in [0, 1]')
+BELOW_ONE = (lambda v: 0 <= v < 1, 'in [0, 1)')
+COSINE = (lambda v: -1 <= v <= 1, 'in [-1, 1]')
+
+def check_numbers(
+    obj, # a dataclass instance (a configuration)
+    rules:dict|None=None, # field -> (test, description), e.g. dict(lr=POSITIVE); fields `obj` lacks are skipped
+    what:str='options', # the configuration's name, for messages
+):
+    "Raise a `ValueError` naming the field unless every number in `obj` is finite and each field in `rules` passes its test."
+    from dataclasses import fields as _fields
+    for f in _fields(obj):
+        v = getattr(obj, f.name)
+        for x in (v if isinstance(v, (tuple, list)) else (v,)):
+            if isinstance(x, (int, float)) and not isinstance(x, bool) and not math.isfinite(x):
+                raise ValueError(f"{what}: {f.name} must be a finite number, got {x}")
+        if f.name in (rules or {}) and isinstance(v, (int, float)) and not isinstance(v, bool) and not rules[f.name][0](v):
+            raise ValueError(f"{what}: {f.name} must be {rules[f.name][1]}, got {v}")
+    return obj
+
+# %% ../nbs/00_core.ipynb #20a79ba0
+def strict_json(
+    obj, # nested dicts, lists, tuples and numbers
+):
+    "`obj` with every non-finite float replaced by None (tuples become lists), ready for `json.dumps(..., allow_nan=False)`."
+    if isinstance(obj, dict): return {k: strict_json(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)): return [strict_json(v) for v in obj]
+    if isinstance(obj, (float, np.floating)): return float(obj) if math.isfinite(obj) else None
+    return obj
+
+def json_text(
+    obj, # anything `json.dumps` accepts (other objects are written with `str`)
+) -> str:
+    "Indented strict JSON text of `obj` (non-finite numbers as null)."
+    return json.dumps(strict_json(obj), indent=1, default=str, allow_nan=False)
+
+# %% ../nbs/00_core.ipynb #ca3ff728
+def umask() -> int:
+    "The process umask (read from /proc when possible, so that it is never changed, even briefly)."
+    try: return int(Path('/proc/self/status').read_text().split('Umask:')[1].split()[0], 8)
+    except (OSError, IndexError, ValueError):
+        m = os.umask(0o022); os.umask(m); return m
+
+def apply_umask(
+    path:str|Path, # a file or folder (folders: everything below it too)
+) -> Path:
+    "Give `path` (and all below it) the umask's permissions: files 0666 & ~umask, folders 0777 & ~umask."
+    path, m = Path(path), umask()
+    for p in [path, *(path.rglob('*') if path.is_dir() else [])]:
+        if not p.is_symlink(): os.chmod(p, (0o777 if p.is_dir() else 0o666) & ~m)
+    return path
+
+# %% ../nbs/00_core.ipynb #cb67feac
+LOCK_ENV = 'PRISM_NB_LOCKS'
+STALE_PATTERNS = ('.{}.tmp-*', '.{}.old-*', '.{}.*.tmp') # hidden siblings a killed save of `name` leaves behind
+
+def lock_file(
+    path:str|Path, # the output path to lock
+) -> Path:
+    "The lock file of `path`: a hash of its absolute path in `$PRISM_NB_LOCKS` (default: a per-user folder in the temp folder)."
+    path = Path(os.path.abspath(path)); parent = path.parent.resolve() if path.parent.exists() else path.parent
+    d = Path(os.environ.get(LOCK_ENV) or Path(tempfile.gettempdir())/f'prism_nb-locks-{os.getuid()}')
+    d.mkdir(parents=True, exist_ok=True)
+    return d/(hashlib.sha256(str(parent/path.name).encode()).hexdigest()[:32] + '.lock')
+
+@contextmanager
+def path_lock(
+    path:str|Path, # the output path
+    shared:bool=False, # a shared (reader) lock instead of the exclusive (writer) lock
+):
+    "Hold an `fcntl.flock` lock on `path` for the block: exclusive for a writer, shared for a reader (of a path that exists)."
+    if shared and not os.path.lexists(path): yield; return # nothing to read: no lock file made for it
+    fd = os.open(lock_file(path), os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        yield
+    finally: os.close(fd)
+
+def clean_stale(
+    path:str|Path, # the output path (its lock must be held)
+) -> list:
+    "Remove the temporaries that killed saves of `path` left beside it; return what was removed."
+    path = Path(path); gone = []
+    if not path.parent.is_dir(): return gone
+    for pat in STALE_PATTERNS:
+        for p in path.parent.glob(pat.format(path.name)):
+            if p.is_dir() and not p.is_symlink(): shutil.rmtree(p, ignore_errors=True)
+            else: p.unlink(missing_ok=True)
+            gone.append(p.name)
+    return gone
+
 # %% ../nbs/00_core.ipynb #ac715273
 FORMAT_VERSION = 1
 MANIFEST = 'manifest.json'
@@ -102,28 +233,85 @@ MANIFEST = 'manifest.json'
 def atomic_dir(
     path:str|Path, # the folder to create (replaced if it exists)
 ):
-    "Yield a temporary folder beside `path`; move it to `path` only if the block succeeds."
+    "Yield a temporary folder beside `path`; move it to `path` only if the block succeeds (under the lock of `path`)."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f'.{path.name}.tmp-', dir=path.parent))
-    try:
-        yield tmp
-        old = path.parent/f'.{path.name}.old-{uuid.uuid4().hex[:8]}'
-        if path.exists(): path.rename(old)
-        tmp.rename(path)
-        if old.exists(): shutil.rmtree(old)
-    finally:
-        if tmp.exists(): shutil.rmtree(tmp, ignore_errors=True)
+    with path_lock(path):
+        clean_stale(path)
+        tmp = Path(tempfile.mkdtemp(prefix=f'.{path.name}.tmp-', dir=path.parent))
+        try:
+            yield tmp
+            apply_umask(tmp)
+            old = path.parent/f'.{path.name}.old-{uuid.uuid4().hex[:8]}'
+            if path.exists(): path.rename(old)
+            tmp.rename(path)
+            if old.exists(): shutil.rmtree(old)
+        finally:
+            if tmp.exists(): shutil.rmtree(tmp, ignore_errors=True)
 
 # %% ../nbs/00_core.ipynb #26e3ed6b
 def write_json_atomic(
     path:str|Path, # destination file
     obj, # anything `json.dumps` accepts
 ):
-    "Write `obj` as indented JSON to `path` through a temporary file and an atomic rename."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent/f'.{path.name}.{uuid.uuid4().hex[:8]}.tmp'
-    tmp.write_text(json.dumps(obj, indent=1, default=str)); os.replace(tmp, path)
+    "Write `obj` as indented strict JSON (see `json_text`) to `path` through a temporary file and an atomic rename, under the lock of `path`."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True); text = json_text(obj)
+    with path_lock(path):
+        clean_stale(path)
+        tmp = path.parent/f'.{path.name}.{uuid.uuid4().hex[:8]}.tmp'
+        tmp.write_text(text); os.replace(tmp, path)
     return path
+
+# %% ../nbs/00_core.ipynb #5ac18bf9
+ST_DTYPES = dict(F64=8, F32=4, F16=2, BF16=2, I64=8, I32=4, I16=2, I8=1, U8=1, BOOL=1, U16=2, U32=4, U64=8) # safetensors dtype -> bytes
+MAX_HEADER = 100 * 2**20 # largest safetensors header read (bytes)
+CHECKSUM_CHUNK = 2**25 # bytes per chunk: a larger file is hashed chunk by chunk in parallel threads (hashlib releases the GIL)
+
+def safetensors_header(
+    f:str|Path, # a .safetensors file
+) -> dict:
+    "The tensor name -> `dict(dtype, shape)` of `f`'s header, after checking the header against the file size."
+    f = Path(f)
+    if not f.is_file(): raise ArtifactError(f"{f}: missing tensor file")
+    size = f.stat().st_size
+    with open(f, 'rb') as fh:
+        raw = fh.read(8)
+        if len(raw) < 8: raise ArtifactError(f"{f}: truncated ({size} bytes), not a safetensors file")
+        n = int.from_bytes(raw, 'little')
+        if n > min(MAX_HEADER, size - 8): raise ArtifactError(f"{f}: header of {n} bytes does not fit the file's {size} bytes (truncated or corrupt)")
+        try: head = json.loads(fh.read(n))
+        except (UnicodeDecodeError, json.JSONDecodeError): raise ArtifactError(f"{f}: header is not valid JSON (corrupt file)") from None
+    if not isinstance(head, dict): raise ArtifactError(f"{f}: header is not a JSON object (corrupt file)")
+    head.pop('__metadata__', None); out, spans = {}, []
+    for name, t in head.items():
+        ok = isinstance(t, dict) and t.get('dtype') in ST_DTYPES and isinstance(t.get('shape'), list) and all(isinstance(s, int) and s >= 0 for s in t['shape'])
+        offs = t.get('data_offsets') if isinstance(t, dict) else None
+        if not ok or not (isinstance(offs, list) and len(offs) == 2 and all(isinstance(o, int) for o in offs)):
+            raise ArtifactError(f"{f}: tensor {name!r} has a malformed header entry")
+        if offs[1] - offs[0] != math.prod(t['shape']) * ST_DTYPES[t['dtype']]:
+            raise ArtifactError(f"{f}: tensor {name!r} of shape {t['shape']} ({t['dtype']}) does not match its {offs[1] - offs[0]} bytes")
+        spans.append(offs); out[name] = dict(dtype=t['dtype'], shape=t['shape'])
+    end = 0
+    for a, b in sorted(spans):
+        if a != end: raise ArtifactError(f"{f}: tensor data ranges overlap or leave gaps (corrupt file)")
+        end = b
+    if 8 + n + end != size: raise ArtifactError(f"{f}: holds {size} bytes, its header describes {8 + n + end} (truncated or corrupt)")
+    return out
+
+def _chunk_digest(fd, i):
+    return hashlib.blake2b(os.pread(fd, CHECKSUM_CHUNK, i * CHECKSUM_CHUNK)).digest()
+
+def file_checksum(
+    f:str|Path, # any file
+) -> str:
+    "The BLAKE2b hex digest of `f`'s bytes; of a file larger than `CHECKSUM_CHUNK`, the BLAKE2b of its chunks' digests."
+    from concurrent.futures import ThreadPoolExecutor
+    size = Path(f).stat().st_size; fd = os.open(f, os.O_RDONLY)
+    try:
+        if size <= CHECKSUM_CHUNK: return hashlib.blake2b(os.pread(fd, size, 0)).hexdigest()
+        with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as ex:
+            digests = list(ex.map(lambda i: _chunk_digest(fd, i), range(math.ceil(size / CHECKSUM_CHUNK))))
+        return hashlib.blake2b(b''.join(digests), person=b'prism_nb-chunks').hexdigest()
+    finally: os.close(fd)
 
 # %% ../nbs/00_core.ipynb #f9e9fb58
 def save_artifact(
@@ -134,26 +322,24 @@ def save_artifact(
     files:dict|None=None, # extra name -> text files to write in the folder
     extra_tensors:dict|None=None, # extra file name -> dict of tensors, each written as a safetensors file
 ) -> Path:
-    "Save `tensors` and `manifest` atomically as a folder `path` with `<kind>.safetensors` and `manifest.json`."
+    "Save `tensors` and `manifest` atomically as a folder `path` with `<kind>.safetensors` and `manifest.json` (with the files' checksums)."
     meta = dict(kind=kind, format_version=FORMAT_VERSION, version=prism_nb.__version__, **manifest)
     with atomic_dir(path) as tmp:
+        sums = {}
         for fname, ts in {f'{kind}.safetensors': tensors, **(extra_tensors or {})}.items():
-            save_file({k: v.detach().contiguous().cpu() for k, v in ts.items()}, str(tmp/fname))
+            save_file({k: v.detach().contiguous().cpu() for k, v in ts.items()}, str(tmp/fname)); sums[fname] = file_checksum(tmp/fname)
         for name, text in (files or {}).items(): (tmp/name).write_text(text)
-        (tmp/MANIFEST).write_text(json.dumps(meta, indent=1, default=str))
+        (tmp/MANIFEST).write_text(json_text(dict(meta, checksums=sums)))
     return Path(path)
 
 # %% ../nbs/00_core.ipynb #8a1e089d
-def read_manifest(
-    path:str|Path, # artifact folder
-    kind:str|None=None, # expected kind, checked when given
-) -> dict:
-    "Read and check the manifest of the artifact folder `path`."
+def _read_manifest(path, kind=None):
     path = Path(path); mf = path/MANIFEST
     if not path.is_dir(): raise ArtifactError(f"{path}: no such artifact folder")
-    if not mf.exists(): raise ArtifactError(f"{path}: no {MANIFEST} (incomplete or not a prism_nb artifact)")
+    if not mf.is_file(): raise ArtifactError(f"{path}: no {MANIFEST} (incomplete or not a prism_nb artifact)")
     try: meta = json.loads(mf.read_text())
-    except json.JSONDecodeError as e: raise ArtifactError(f"{mf}: not valid JSON ({e})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as e: raise ArtifactError(f"{mf}: not valid JSON ({e})") from None
+    if not isinstance(meta, dict): raise ArtifactError(f"{mf}: expected a JSON object, got a JSON {type(meta).__name__}")
     if meta.get('format_version') != FORMAT_VERSION:
         raise ArtifactError(f"{mf}: format_version {meta.get('format_version')!r} (written by prism_nb {meta.get('version')}), "
                             f"this prism_nb {prism_nb.__version__} reads format_version {FORMAT_VERSION}")
@@ -161,14 +347,84 @@ def read_manifest(
         raise ArtifactError(f"{mf}: kind is {meta.get('kind')!r}, expected {kind!r}")
     return meta
 
+def read_manifest(
+    path:str|Path, # artifact folder
+    kind:str|None=None, # expected kind, checked when given
+) -> dict:
+    "Read and check the manifest (a JSON object) of the artifact folder `path`."
+    with path_lock(path, shared=True): return _read_manifest(path, kind)
+
 # %% ../nbs/00_core.ipynb #e32358ff
+def verify_checksum(
+    f:str|Path, # a tensor file of an artifact
+    meta:dict, # the artifact's manifest
+) -> bool:
+    "Raise an `ArtifactError` if `f`'s bytes differ from the checksum its manifest records; False when none is recorded."
+    f = Path(f); want = (meta.get('checksums') or {}).get(f.name)
+    if want is None: return False
+    if file_checksum(f) != want: raise ArtifactError(f"{f}: checksum differs from the one recorded at save (the file was changed or damaged)")
+    return True
+
 def load_artifact(
     path:str|Path, # artifact folder written by `save_artifact`
     kind:str|None=None, # expected kind, checked when given
     device:str|torch.device='cpu', # where to put the tensors
+    verify:bool=True, # check the tensor file against its recorded checksum
 ) -> tuple[dict, dict]:
-    "Load `(tensors, manifest)` from the artifact folder `path` (safetensors only, never pickle)."
-    meta = read_manifest(path, kind)
-    f = Path(path)/f"{meta['kind']}.safetensors"
-    if not f.exists(): raise ArtifactError(f"{f}: missing tensor file")
-    return load_file(str(f), device=str(device)), meta
+    "Load `(tensors, manifest)` from the artifact folder `path` (safetensors only, never pickle; header and checksum checked first)."
+    with path_lock(path, shared=True):
+        meta = _read_manifest(path, kind)
+        f = Path(path)/f"{meta['kind']}.safetensors"
+        safetensors_header(f)
+        if verify: verify_checksum(f, meta)
+        try: return load_file(str(f), device=str(device)), meta
+        except Exception as e: raise ArtifactError(f"{f}: unreadable ({e})") from None
+
+# %% ../nbs/00_core.ipynb #906ae3e3
+RUN_FILES = ('manifest.json', '*.safetensors', 'eval-*.json', '.*.tmp') # what prism_nb writes inside an artifact folder
+BENCH_MARK = 'bench.json' # the record of a bench folder
+
+def _foreign(path:Path) -> list:
+    "Entries of the folder `path` that prism_nb does not write into artifact folders."
+    return sorted(p.name for p in path.iterdir() if not any(p.match(pat) for pat in RUN_FILES) or p.is_dir())
+
+def _what(path:Path) -> str:
+    "What the non-empty folder `path` is, for messages."
+    from prism_nb.datasets import dataset_roots
+    if (path/BENCH_MARK).exists(): return 'a bench folder'
+    roots = dataset_roots(path)
+    if roots: return 'a dataset root' if roots[0] == path else f"a folder that contains the dataset {roots[0]}"
+    return 'a folder that prism_nb did not write'
+
+def check_out(
+    path:str|Path, # the artifact folder a command will write
+    overwrite:bool=False, # whether an existing artifact of `kind` may be replaced
+    kind:str='condensed', # the kind of artifact that may be replaced
+    what:str='run folder', # its name in messages
+) -> Path:
+    "Raise an `OutputError` naming `path` unless it is new, empty, or (with `overwrite`) a `kind` artifact prism_nb wrote."
+    path = Path(path)
+    if not path.exists() and not path.is_symlink():
+        bad = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        if bad is not None: raise OutputError(f"{path}: cannot be created, {bad} is a file")
+        return path
+    if not path.is_dir() or path.is_symlink(): raise OutputError(f"{path}: is a file, not a {what}; choose a new path")
+    if not any(path.iterdir()): return path
+    try: meta = _read_manifest(path, kind)
+    except ArtifactError: meta = None
+    if meta is None or _foreign(path):
+        extra = f" (it holds {', '.join(_foreign(path)[:3])})" if meta is not None else ''
+        raise OutputError(f"{path}: is {_what(path) if meta is None else 'a ' + what + ' with files prism_nb did not write'}{extra}; "
+                          f"refusing to replace it, choose a new path")
+    if not overwrite: raise OutputError(f"{path}: a {what} exists there; pass --overwrite (overwrite=True) to replace it")
+    return path
+
+def check_out_file(
+    path:str|Path, # the file a command will write
+    overwrite:bool=False, # whether an existing file may be replaced
+) -> Path:
+    "Raise an `OutputError` naming `path` if it is a folder, or an existing file and `overwrite` is False."
+    path = Path(path)
+    if path.is_dir(): raise OutputError(f"{path}: is a folder, expected a file path")
+    if path.exists() and not overwrite: raise OutputError(f"{path}: exists; pass --overwrite (overwrite=True) to replace it")
+    return path

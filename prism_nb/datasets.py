@@ -17,12 +17,14 @@ from .io import *
 
 # %% auto #0
 __all__ = ['DATASET_KINDS', 'KIND_ALIASES', 'LAYOUTS', 'LAYOUT_WORDS', 'REAL_OPTIONS', 'CLIP_OPTIONS', 'TRUE_WORDS',
-           'FALSE_WORDS', 'DATASET_DEFAULTS', 'DATASET_SPLITS', 'DECODE_WORKERS', 'UCF_VIDEO_DIR', 'UCF_SPLIT_DIRS',
-           'MINIUCF_CLASSES', 'HMDB_SPLIT_DIR', 'HMDB_VIDEO_DIR', 'HMDB_TAGS', 'SSV2_FILES', 'SSV2_VIDEO_DIR',
-           'K400_DIR', 'K400_SPLITS', 'K400_COLUMNS', 'FOLDER_SPLITS', 'LISTERS', 'NAME_OMITS', 'CLIPS_PER_GROUP',
-           'UCF_LIST_EXT', 'DatasetSpec', 'parse_spec', 'VideoEntry', 'VideoFinder', 'decode_entries', 'ucf101_lister',
+           'FALSE_WORDS', 'DATASET_DEFAULTS', 'DATASET_SPLITS', 'QUOTES', 'DECODE_WORKERS', 'UCF_VIDEO_DIR',
+           'UCF_SPLIT_DIRS', 'MINIUCF_CLASSES', 'HMDB_SPLIT_DIR', 'HMDB_VIDEO_DIR', 'HMDB_TAGS', 'SSV2_FILES',
+           'SSV2_VIDEO_DIR', 'K400_DIR', 'K400_SPLITS', 'K400_COLUMNS', 'FOLDER_SPLITS', 'LISTERS', 'NAME_OMITS',
+           'CLIPS_PER_GROUP', 'DATASET_MARK', 'ROOT_MARKERS', 'ROOT_SEARCH_DEPTH', 'ROOT_SEARCH_LIMIT', 'UCF_LIST_EXT',
+           'DatasetSpec', 'quote_root', 'parse_spec', 'VideoEntry', 'VideoFinder', 'decode_entries', 'ucf101_lister',
            'miniucf_lister', 'hmdb51_lister', 'ssv2_lister', 'kinetics400_lister', 'folder_lister', 'DatasetListing',
-           'list_dataset', 'load_dataset', 'ucf_class_name', 'write_ucf101']
+           'list_dataset', 'load_dataset', 'ucf_class_name', 'is_dataset_root', 'dataset_roots', 'absolute_spec',
+           'check_dataset_out', 'write_ucf101']
 
 # %% ../nbs/04_datasets.ipynb #5fe502d1
 DATASET_KINDS = ('synth', 'ucf101', 'miniucf', 'hmdb51', 'ssv2', 'kinetics400', 'folder')
@@ -64,9 +66,47 @@ class DatasetSpec:
 
     def __str__(self):
         opts = [f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in self.options.items()]
-        head = self.kind if self.root is None else f"{self.kind}:{self.root}"
+        head = self.kind if self.root is None else f"{self.kind}:{quote_root(self.root)}"
         if self.root is None and opts: return f"{head}:{','.join(opts)}"
         return ','.join([head] + opts)
+
+QUOTES = ('"', "'")
+
+def quote_root(
+    root:str|Path, # a dataset folder
+) -> str:
+    "`root` as written in a spec: quoted when a comma or `=` in it could be read as an option, or when it starts with a quote."
+    r = str(root)
+    if not (',' in r or '=' in r or r[:1] in QUOTES): return r
+    q = "'" if "'" not in r else '"'
+    if q in r: raise ValueError(f"dataset root {r!r} holds both kinds of quotes and a comma or '=': it cannot be named in a spec")
+    return f"{q}{r}{q}"
+
+# %% ../nbs/04_datasets.ipynb #94885d61
+def _quoted_root(spec, body):
+    "`(root, options)` of a spec body that starts with a quoted root."
+    end = body.find(body[0], 1)
+    if end < 0: raise ValueError(f"spec {spec!r}: the quoted root has no closing {body[0]}")
+    rest = body[end + 1:]
+    if rest and not rest.startswith(','): raise ValueError(f"spec {spec!r}: expected ',' or the end after the quoted root, got {rest!r}")
+    parts = [p for p in rest[1:].split(',')] if rest else []
+    bad = [p for p in parts if not _OPTION_RE.match(p)]
+    if bad: raise ValueError(f"spec {spec!r}: expected options name=value after the root, got {bad[0]!r}")
+    return body[1:end], dict(p.split('=', 1) for p in parts)
+
+def _split_root(spec, kind, body):
+    "`(root, options)` of an unquoted spec body: the trailing name=value items are options; an error if another reading names a folder."
+    parts = body.split(',') if body else []
+    n_root = len(parts)
+    while n_root and _OPTION_RE.match(parts[n_root - 1]): n_root -= 1
+    root = ','.join(parts[:n_root])
+    if kind != 'synth':
+        for k in range(n_root + 1, len(parts) + 1):
+            alt = ','.join(parts[:k])
+            if Path(os.path.expanduser(alt)).exists():
+                raise ValueError(f"spec {spec!r} is ambiguous: {alt!r} exists, but it reads as folder {root!r} with options "
+                                 f"{','.join(parts[n_root:])!r}; quote the root, e.g. {kind}:{quote_root(alt)}{''.join(',' + p for p in parts[k:])}")
+    return root, dict(p.split('=', 1) for p in parts[n_root:])
 
 # %% ../nbs/04_datasets.ipynb #a222259a
 _OPTION_RE = re.compile(r'^[A-Za-z_]\w*=')
@@ -99,7 +139,7 @@ def _kind(kind, spec):
     return k
 
 def parse_spec(
-    spec:str|DatasetSpec, # e.g. 'synth', 'synth:classes=14,size=64', 'ucf101:/data/UCF101,size=64,frames=8'
+    spec:str|DatasetSpec, # e.g. 'synth', 'synth:classes=14,size=64', 'ucf101:/data/UCF101,size=64,frames=8', "folder:'/data/a,b',size=32"
 ) -> DatasetSpec:
     "Parse (and validate) a dataset spec string."
     if isinstance(spec, DatasetSpec):
@@ -107,10 +147,8 @@ def parse_spec(
         return DatasetSpec(kind, None if spec.root is None else Path(spec.root), _check_options(kind, spec.options))
     kind, _, body = str(spec).strip().partition(':')
     kind = _kind(kind, spec)
-    parts = body.split(',') if body else []
-    n_root = len(parts)
-    while n_root and _OPTION_RE.match(parts[n_root - 1]): n_root -= 1
-    root, opts = ','.join(parts[:n_root]), dict(p.split('=', 1) for p in parts[n_root:])
+    if body[:1] in QUOTES: root, opts = _quoted_root(spec, body)
+    else: root, opts = _split_root(spec, kind, body)
     if kind == 'synth' and root: raise ValueError(f"spec {spec!r}: synth takes no root, only options name=value; got {root!r}")
     if kind != 'synth' and not root: raise ValueError(f"spec {spec!r}: {kind} needs a root folder, e.g. '{kind}:/data/{kind}'")
     return DatasetSpec(kind, Path(os.path.expanduser(root)) if root else None, _check_options(kind, opts))
@@ -512,6 +550,57 @@ def ucf_class_name(
     if not out: raise ValueError(f"class name {name!r} has no letters or digits")
     return out
 
+# %% ../nbs/04_datasets.ipynb #31df959a
+DATASET_MARK = '.prism_nb-dataset.json' # written by `write_ucf101` at the root of every dataset it writes
+ROOT_MARKERS = (DATASET_MARK, UCF_VIDEO_DIR, UCF_SPLIT_DIRS[0], HMDB_SPLIT_DIR, HMDB_VIDEO_DIR, SSV2_VIDEO_DIR, *SSV2_FILES['labels'], K400_DIR, 'annotations')
+ROOT_SEARCH_DEPTH = 2 # folder levels below a path searched for dataset roots
+ROOT_SEARCH_LIMIT = 2000 # folders looked at, at most
+
+def is_dataset_root(
+    path:str|Path, # a folder
+) -> bool:
+    "Whether `path` looks like the root of a dataset a lister reads (or one `write_ucf101` wrote)."
+    p = Path(path)
+    return p.is_dir() and (any((p/m).exists() for m in ROOT_MARKERS) or all((p/s).is_dir() for s in FOLDER_SPLITS))
+
+def dataset_roots(
+    path:str|Path, # a folder
+    depth:int=ROOT_SEARCH_DEPTH, # levels below `path` searched
+) -> list:
+    "The dataset roots at or below `path` (`path` first), at most `depth` levels down."
+    out, level, seen = [], [Path(path)], 0
+    for _ in range(depth + 1):
+        nxt = []
+        for d in level:
+            seen += 1
+            if seen > ROOT_SEARCH_LIMIT: return out
+            if is_dataset_root(d): out.append(d)
+            else:
+                try: nxt += [c for c in d.iterdir() if c.is_dir() and not c.is_symlink() and not c.name.startswith('.')]
+                except OSError: pass
+        level = nxt
+    return out
+
+def absolute_spec(
+    spec:str|DatasetSpec, # a dataset spec
+) -> str:
+    "`spec` with its root made absolute, as run manifests record it (synth specs are unchanged)."
+    s = parse_spec(spec)
+    return str(s) if s.root is None else str(DatasetSpec(s.kind, Path(os.path.abspath(s.root)), s.options))
+
+# %% ../nbs/04_datasets.ipynb #60f62932
+def check_dataset_out(
+    root:str|Path, # the dataset folder to write
+    overwrite:bool=False, # whether a dataset `write_ucf101` wrote may be replaced
+) -> Path:
+    "Raise an `OutputError` naming `root` unless it is new, empty, or (with `overwrite`) a dataset `write_ucf101` wrote."
+    root = Path(root)
+    if root.exists() and not root.is_dir(): raise OutputError(f"{root}: is a file, not a dataset folder; choose a new path")
+    if not root.exists() or not any(root.iterdir()): return root
+    if not (root/DATASET_MARK).is_file(): raise OutputError(f"{root}: exists and is not a dataset prism_nb wrote; refusing to replace it, choose a new path")
+    if not overwrite: raise OutputError(f"{root}: exists and is not empty; pass --overwrite (overwrite=True) to replace it")
+    return root
+
 # %% ../nbs/04_datasets.ipynb #38e8d6d8
 UCF_LIST_EXT = 'avi' # extension the split lists name videos by (UCF101's own), also when frame folders are written
 
@@ -521,17 +610,18 @@ def write_ucf101(
     root:str|Path, # dataset root to create
     fps:float=DEFAULT_FPS, # frame rate of the written videos
     ext:str='avi', # 'avi' (MPEG-4, as UCF101), 'mp4', or 'jpg'/'png' for frame folders
-    overwrite:bool=False, # replace an existing non-empty `root`
+    overwrite:bool=False, # replace an existing dataset that `write_ucf101` wrote at `root`
 ) -> Path:
     "Write `train` and `test` in the UCF101 layout (videos or frame folders, split-1 lists) at `root`, atomically."
     root, ext = Path(root), ext.lower().lstrip('.')
     if list(train.classes) != list(test.classes): raise DataError(f"write_ucf101: train and test classes differ")
-    if root.exists() and any(root.iterdir()) and not overwrite: raise DataError(f"{root}: exists and is not empty (overwrite=False)")
+    check_dataset_out(root, overwrite)
     names = [ucf_class_name(c) for c in train.classes]
     if len(set(names)) != len(names): raise DataError(f"write_ucf101: class names {train.classes} collide as {names}")
     frames = '.' + ext in IMAGE_EXTS
     with atomic_dir(root) as tmp:
         lists = tmp/UCF_SPLIT_DIRS[0]; lists.mkdir()
+        (tmp/DATASET_MARK).write_text(json.dumps(dict(written_by='prism_nb write_ucf101', classes=names)))
         (lists/'classInd.txt').write_text(''.join(f"{i + 1} {c}\n" for i, c in enumerate(names)))
         test_groups = [len(test.class_indices()[c]) for c in range(len(names))]
         for vs, lst, first in ((test, 'testlist01.txt', [1] * len(names)),

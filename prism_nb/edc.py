@@ -333,6 +333,7 @@ def edc_distill(
         loss = l_stat + cfg.flat_weight * l_flat + cfg.ce_weight * l_ce
         opt.zero_grad(set_to_none=True); loss.backward(); log['lr'].append(opt.param_groups[0]['lr']); opt.step(); sched.step()
         with torch.no_grad(): x.clamp_(0, 1)
+        check_finite(it, 'edc', lr_hint(cfg.lr), loss=loss, videos=x)
         if cfg.flatness: ema_update(x_ema, x, cfg.flat_beta)
         for name, v in (('loss', loss), ('stat', l_stat), ('flat', l_flat), ('ce', l_ce)): log[name].append(float(v.detach()))
         if callback is not None: callback(it, x.detach(), log)

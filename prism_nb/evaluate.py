@@ -17,12 +17,12 @@ from .temporal import SAMPLINGS, INTERPOLATIONS, check_temporal, temporal_needed
 # %% auto #0
 __all__ = ['KL_TEMPERATURE', 'GT_WEIGHT', 'EMA_RATE', 'SMOOTH_ZETA', 'CROP_SCALE', 'CROP_RATIO', 'TOP_K', 'VAL_SPLIT_SEED',
            'LABEL_MODES', 'LOSSES', 'TEACHER_LOSSES', 'OPTIMIZERS', 'SCHEDULES', 'NORMALISATIONS', 'TEST_AVERAGES',
-           'LOSS_FALL', 'COLLAPSE_SHARE', 'PROTOCOLS', 'check_choice', 'without_flips', 'EvalConfig', 'get_config',
-           'protocol_epochs', 'protocol_label', 'lr_factor', 'param_groups', 'make_optimizer', 'shared_crop_flip',
-           'random_flip', 'ModelEMA', 'build_model', 'arch_name', 'Normalised', 'TensorVideos', 'as_synthetic',
-           'check_compatible', 'teacher_logits', 'distill_loss', 'predict_passes', 'predict', 'accuracy_report',
-           'test_report', 'split_validation', 'protocol_needs_teacher', 'fit', 'training_warnings', 'train_and_test',
-           'evaluate']
+           'LOSS_FALL', 'COLLAPSE_SHARE', 'EVAL_RANGES', 'PROTOCOLS', 'check_choice', 'without_flips', 'EvalConfig',
+           'get_config', 'protocol_epochs', 'protocol_label', 'lr_factor', 'param_groups', 'make_optimizer',
+           'shared_crop_flip', 'random_flip', 'ModelEMA', 'build_model', 'arch_name', 'Normalised', 'TensorVideos',
+           'as_synthetic', 'check_compatible', 'teacher_logits', 'distill_loss', 'predict_passes', 'predict',
+           'accuracy_report', 'test_report', 'split_validation', 'protocol_needs_teacher', 'fit', 'training_warnings',
+           'train_and_test', 'evaluate']
 
 # %% ../nbs/07_evaluate.ipynb #3bf4e552
 KL_TEMPERATURE = 4.0
@@ -43,6 +43,9 @@ NORMALISATIONS = dict(standardise=standardise, imagenet=imagenet_normalise, none
 TEST_AVERAGES = ('accuracy', 'softmax', 'logits')
 LOSS_FALL = 0.9 # a run whose last-epoch loss is not below this fraction of its first-epoch loss is flagged
 COLLAPSE_SHARE = 0.9 # a run whose most frequent predicted class takes this share of the test predictions is flagged
+EVAL_RANGES = dict(lr=POSITIVE, momentum=BELOW_ONE, weight_decay=NON_NEGATIVE, epochs=AT_LEAST_ONE, step_at=FRACTION, step_gamma=POSITIVE,
+                   zeta=POSITIVE, batch=AT_LEAST_ONE, batch_base=AT_LEAST_ONE, test_passes=AT_LEAST_ONE, test_batch=AT_LEAST_ONE,
+                   temperature=POSITIVE, gt_weight=NON_NEGATIVE, ema=BELOW_ONE, val_every=AT_LEAST_ONE) # ranges of the numeric `EvalConfig` fields
 
 # %% ../nbs/07_evaluate.ipynb #75085307
 def check_choice(
@@ -112,6 +115,7 @@ class EvalConfig:
         if not 0 <= self.val_fraction < 1: raise ValueError(f"val_fraction must lie in [0, 1), got {self.val_fraction}")
         if self.window is not None and self.window < 1: raise ValueError(f"window must be >= 1 frames, got {self.window}")
         if self.epochs < 1 or self.test_passes < 1: raise ValueError(f"epochs and test_passes must be >= 1, got {self.epochs}, {self.test_passes}")
+        check_numbers(self, EVAL_RANGES, 'evaluation')
         self.betas, self.crop_scale, self.crop_ratio = tuple(self.betas), tuple(self.crop_scale), tuple(self.crop_ratio)
 
 # %% ../nbs/07_evaluate.ipynb #088bd0b1
@@ -283,6 +287,10 @@ class TensorVideos:
             raise DataError(f"{self.name}: {len(self.data)} videos but {len(self.labels)} labels")
         if self.soft is not None and len(self.soft) != len(self.data):
             raise DataError(f"{self.name}: {len(self.data)} videos but {len(self.soft)} soft labels")
+        for what, t in (('videos', self.data), ('soft labels', self.soft)):
+            if t is not None and t.is_floating_point() and not torch.isfinite(t).all():
+                bad = (~torch.isfinite(t)).flatten(1).any(1).nonzero().flatten().tolist()
+                raise DataError(f"{self.name}: {what} {bad[:5]}{' ...' if len(bad) > 5 else ''} hold values that are not finite (NaN or infinity); nothing to evaluate")
 
     def videos(self) -> torch.Tensor: return self.data
     def __len__(self): return len(self.labels)
@@ -582,13 +590,18 @@ def train_and_test(
     if not isinstance(train, VideoSet): train = as_synthetic(train)
     check_compatible(train, test, teacher, cfg)
     model, log = fit(train, cfg, arch, seed, teacher, device, val, n_classes=test.n_classes, net_frames=test.clip_frames)
-    rep = test_report(model, test, cfg, seed, device); preds = rep.pop('predictions')
+    diverged = 'diverged_epoch' in log
+    if diverged: rep, preds = dict(top1=None, top5=None, per_class=None, confusion=None), torch.zeros(0, dtype=torch.long)
+    else: rep = test_report(model, test, cfg, seed, device); preds = rep.pop('predictions')
     warns = training_warnings(log['loss_curve'], preds, test.n_classes)
-    for w in warns: warnings.warn(f"{arch_name(arch)} seed {seed} on {test.name}: {w}")
-    return dict(seed=seed, arch=arch_name(arch), **rep, **log, warnings=warns, wall_s=time.time() - t0)
+    for w in warns: warnings.warn(f"{arch_name(arch)} seed {seed} on {test.name}: {w}" + (' (diverged: no accuracy)' if diverged else ''))
+    return dict(seed=seed, arch=arch_name(arch), **rep, **log, diverged=diverged, warnings=warns, wall_s=time.time() - t0)
 
 # %% ../nbs/07_evaluate.ipynb #f87d0d43
-def _summary(values): return dict(mean=float(np.mean(values)), std=float(np.std(values)), runs=[float(v) for v in values])
+def _summary(values):
+    "mean, std and runs of per-seed values; mean and std are None when a run has no value (it diverged)."
+    if any(v is None for v in values): return dict(mean=None, std=None, runs=[None if v is None else float(v) for v in values])
+    return dict(mean=float(np.mean(values)), std=float(np.std(values)), runs=[float(v) for v in values])
 
 def _train_info(train):
     if isinstance(train, VideoSet): return train.name, [len(train), train.frames.shape[1], train.clip_frames, *train.size]
@@ -620,12 +633,15 @@ def evaluate(
     name, shape = _train_info(train); results = {}
     for arch in archs:
         t0 = time.time(); runs = [train_and_test(train, test, cfg, arch, s, teacher, device, val) for s in seeds]
-        conf = np.sum([r['confusion'] for r in runs], 0); rows = np.maximum(conf.sum(1), 1)
+        ok = [r for r in runs if not r['diverged']]; n = test.n_classes
+        conf = np.sum([r['confusion'] for r in ok], 0) if ok else np.zeros((n, n), int); rows = np.maximum(conf.sum(1), 1)
         res = dict(protocol=cfg.name, protocol_label=protocol_label(cfg.name, cfg.epochs), epochs=cfg.epochs, protocol_epochs=protocol_epochs(cfg.name),
                    arch=arch_name(arch), seeds=seeds,
                    top1=_summary([r['top1'] for r in runs]), top5=_summary([r['top5'] for r in runs]),
-                   per_class={c: float(100 * conf[i, i] / rows[i]) for i, c in enumerate(test.classes)},
-                   confusion=conf.tolist(), confusion_of='sum over seeds' + (' and test passes' if cfg.test_average == 'accuracy' else ''), classes=list(test.classes),
+                   diverged=len(ok) < len(runs), diverged_seeds=[r['seed'] for r in runs if r['diverged']],
+                   per_class={c: float(100 * conf[i, i] / rows[i]) if ok else None for i, c in enumerate(test.classes)},
+                   confusion=conf.tolist(), confusion_of=('sum over seeds' if len(ok) == len(runs) else 'sum over the seeds that did not diverge')
+                   + (' and test passes' if cfg.test_average == 'accuracy' else ''), classes=list(test.classes),
                    n_train=runs[0]['n_train'], n_test=len(test), videos_per_class=runs[0]['n_train'] / test.n_classes,
                    train_name=name, train_shape=shape, test_name=test.name,
                    test_clip_shape=[test.frames.shape[1], test.clip_frames, *test.size], batch=runs[0]['batch'],

@@ -16,9 +16,10 @@ from .keyframes import KeyframeVideos
 from .condense import condense, condense_config, CondenseConfig
 
 # %% auto #0
-__all__ = ['KINDS', 'METHOD_REGISTRY', 'METHOD_MODULES', 'FEATURE_BATCH', 'CLIP_EPS', 'Condensed', 'full_frame_videos',
-           'MethodSpec', 'register_method', 'available_methods', 'get_method', 'method_config', 'per_clip_input',
-           'teacher_features', 'PeakMemory', 'run_method', 'dataset_kind_of', 'save_method', 'condense_dataset']
+__all__ = ['KINDS', 'METHOD_REGISTRY', 'METHOD_MODULES', 'METHOD_RANGES', 'FEATURE_BATCH', 'CLIP_EPS', 'Condensed',
+           'full_frame_videos', 'MethodSpec', 'register_method', 'available_methods', 'get_method', 'method_ranges',
+           'method_lr_hint', 'method_config', 'per_clip_input', 'teacher_features', 'PeakMemory', 'check_result',
+           'run_method', 'dataset_kind_of', 'save_method', 'condense_dataset']
 
 # %% ../nbs/15_methods.ipynb #2c8ac622
 @dataclass
@@ -91,6 +92,27 @@ def get_method(
     return METHOD_REGISTRY[name]
 
 # %% ../nbs/15_methods.ipynb #7b5e305c
+METHOD_RANGES = dict(vpc=AT_LEAST_ONE, eps=COSINE, warmup=FRACTION, cooldown=FRACTION, iterations=NON_NEGATIVE, batch_real=AT_LEAST_ONE,
+                     l2_threshold=NON_NEGATIVE, reinit_every=AT_LEAST_ONE, inner_steps=NON_NEGATIVE) # ranges of fields several methods share
+
+def _is_lr(name): return name == 'lr' or name.startswith('lr_') or name.endswith('_lr')
+
+def method_ranges(
+    cfg, # a method's configuration
+) -> dict:
+    "The range rules for `cfg`'s fields: `METHOD_RANGES`, every learning rate (`lr`, `lr_*`, `*_lr`) > 0, every momentum in [0, 1)."
+    names = [f.name for f in fields(cfg)]
+    return {**{n: r for n, r in METHOD_RANGES.items() if n in names}, **{n: POSITIVE for n in names if _is_lr(n)},
+            **{n: BELOW_ONE for n in names if n == 'momentum' or n.endswith('_momentum')}}
+
+def method_lr_hint(
+    cfg, # a method's configuration
+) -> str:
+    "The likely cause of a method's divergence, naming its learning rates as flags."
+    lrs = {n: getattr(cfg, n) for n in (f.name for f in fields(cfg)) if _is_lr(n) and isinstance(getattr(cfg, n), (int, float))}
+    if 'lr' in lrs: return lr_hint(cfg.lr) # the learning rate of the synthetic data
+    return "a learning rate is likely too high (" + ', '.join(f"--{n.replace('_', '-')} {v:g}" for n, v in lrs.items()) + ")"
+
 def method_config(
     name:str, # method name
     dataset_kind:str|None=None, # dataset kind selecting presets ('synth', 'miniucf', ...)
@@ -103,9 +125,11 @@ def method_config(
     bad = sorted(set(options) - set(valid))
     if bad: raise ValueError(f"method {name!r}: unknown option(s) {bad}; valid options: {valid}")
     if vpc < 1: raise ValueError(f"vpc: expected at least 1 video per class, got {vpc}")
-    if spec.make_config: return spec.make_config(dataset_kind, vpc, seed, **options)
-    kw = {**spec.presets.get((dataset_kind, None), {}), **spec.presets.get((dataset_kind, vpc), {}), **options}
-    return spec.config_cls(**{**kw, 'vpc': vpc, 'seed': seed})
+    if spec.make_config: cfg = spec.make_config(dataset_kind, vpc, seed, **options)
+    else:
+        kw = {**spec.presets.get((dataset_kind, None), {}), **spec.presets.get((dataset_kind, vpc), {}), **options}
+        cfg = spec.config_cls(**{**kw, 'vpc': vpc, 'seed': seed})
+    return check_numbers(cfg, method_ranges(cfg), f"method {name!r}")
 
 # %% ../nbs/15_methods.ipynb #c4f562d1
 def _condense_config(method):
@@ -175,6 +199,17 @@ class PeakMemory:
         return False
 
 # %% ../nbs/15_methods.ipynb #7a6ce5d3
+def check_result(
+    res:Condensed, # a method's result
+    what:str, # the run, for messages
+    hint:str='', # the likely cause of a divergence
+) -> Condensed:
+    "Raise a `DivergedError` if the videos (beyond `VIDEO_LIMIT` too), a stored part or the soft labels of `res` are not finite."
+    check_finite(None, what, hint, VIDEO_LIMIT, videos=res.videos.frames)
+    check_finite(None, what, hint, **{f"part {k!r}": v for k, v in (res.parts or {}).items() if v.is_floating_point()})
+    if res.soft_labels is not None: check_finite(None, what, hint, soft_labels=res.soft_labels)
+    return res
+
 def run_method(
     name:str, # method name (see `available_methods()`)
     train:VideoSet, # the real training split
@@ -200,8 +235,11 @@ def run_method(
         teacher = get_teacher(train, test, device=device)
     t0 = time.time()
     with PeakMemory(device) as pm: res = spec.fn(train, cfg, device, teacher, show_progress, callback)
+    check_result(res, f"{name} vpc={vpc}", method_lr_hint(cfg))
     res.seconds, res.peak_memory_mib = time.time() - t0, pm.mib
     res.config = {**res.config, 'method': name}
+    from prism_nb.artifacts import data_fingerprints
+    res.extra.setdefault('data_fingerprint', data_fingerprints(train=train, test=test)) # evaluation checks it reads this data
     return res
 
 def dataset_kind_of(
@@ -219,14 +257,15 @@ def save_method(
     dataset:str, # dataset spec the set was condensed from
     classes:list, # class names
     dtype:str='float32', # storage type of the frames
+    overwrite:bool=False, # replace an existing run folder at `out` (anything else is never replaced)
     **extra, # more manifest fields
 ) -> Path:
-    "Save a `Condensed` result as a run folder."
+    "Save a `Condensed` result as a run folder (new, or an existing run folder with `overwrite`; see `prism_nb.core.check_out`)."
     from prism_nb.artifacts import save_condensed
     fields_ = {**res.extra, **extra}
     if res.peak_memory_mib is not None: fields_['peak_memory_mib'] = res.peak_memory_mib
     return save_condensed(out, res.videos, dataset, classes, res.config, res.seconds, res.log, dtype, parts=res.parts,
-                          soft_labels=res.soft_labels, **fields_)
+                          soft_labels=res.soft_labels, overwrite=overwrite, **fields_)
 
 def condense_dataset(
     out:str|Path, # run folder to write
@@ -241,12 +280,16 @@ def condense_dataset(
     seed:int=0, # seed of the method
     teacher=None, # trained teacher for methods that need one
     show_progress:bool|None=None, # progress bar
+    overwrite:bool=False, # replace an existing run folder at `out`
     **options, # fields of the method's config dataclass
 ) -> Path:
-    "Condense the dataset `data` with `method` and save the run folder `out`; nothing is written if the run is interrupted."
-    from prism_nb.artifacts import load_data
+    "Condense the dataset `data` with `method` and save the run folder `out`; `out` is checked first, and nothing is written if the run is interrupted or diverges."
+    from prism_nb.artifacts import load_data, data_fingerprints
     from prism_nb.datasets import parse_spec
+    check_out(out, overwrite); kind = preset or parse_spec(data).kind
+    method_config(method, kind, vpc, seed, **options)
     test = None
     if train is None: train, test = load_data(data)
-    res = run_method(method, train, vpc, seed, device, teacher, show_progress, callback, preset or parse_spec(data).kind, test, **options)
-    return save_method(out, res, data, train.classes, dtype, train_name=train.name)
+    res = run_method(method, train, vpc, seed, device, teacher, show_progress, callback, kind, test, **options)
+    return save_method(out, res, data, train.classes, dtype, overwrite, train_name=train.name,
+                       data_fingerprint=data_fingerprints(train=train, test=test))

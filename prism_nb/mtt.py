@@ -17,7 +17,7 @@ from .evaluate import build_model, arch_name
 from .teachers import data_fingerprint
 from .cache import get_cache_dir
 from .condense import real_batch, normalise_input, NORMALISE
-from .methods import register_method, Condensed, full_frame_videos
+from .methods import register_method, Condensed, full_frame_videos, method_lr_hint
 
 # %% auto #0
 __all__ = ['EXPERT_KIND', 'EXPERTS_DIR', 'EXPERT_LR', 'EXPERT_MOMENTUM', 'EXPERT_WEIGHT_DECAY', 'EXPERT_BATCH', 'EXPERT_EPOCHS',
@@ -325,6 +325,7 @@ def trajectory_matching(
             loss = trajectory_loss(theta, start, target)
         opt.zero_grad(); loss.backward(); opt.step()
         with torch.no_grad(): syn_lr.clamp_(min=0); videos.clamp_(0, 1)
+        check_finite(it, 'datm' if datm else 'mtt', method_lr_hint(cfg), loss=loss, videos=videos, synthetic_lr=syn_lr, **({} if soft is None else dict(soft_labels=soft)))
         for k, v in zip(log, (loss.item(), syn_lr.item(), t, e, meter.bytes)): log[k].append(v)
         if callback is not None: callback(it, videos.detach(), log)
     extra = dict(peak_memory_mib=torch.cuda.max_memory_allocated(device) / 2**20 if device.type == 'cuda' else None, # since `run_method`'s reset

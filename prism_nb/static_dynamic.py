@@ -14,7 +14,7 @@ from .videos import VideoSet
 from .keyframes import KeyframeVideos
 from .models import get_model
 from .condense import real_batch, dm_loss, fresh_network, gm_loss, normalise_input, NORMALISE
-from .methods import register_method, Condensed, full_frame_videos
+from .methods import register_method, Condensed, full_frame_videos, method_lr_hint
 
 # %% auto #0
 __all__ = ['STATIC_MOMENTUM', 'NET_MOMENTUM', 'DYNAMIC_MOMENTUM', 'DYN_INIT_STD', 'HAL_KERNEL', 'STATIC_ARCH', 'SD_PRESETS',
@@ -104,6 +104,7 @@ def learn_statics(
         real_in, syn_in = normalise_input(_as_video(real), cfg.normalise), normalise_input(_as_video(x), cfg.normalise)
         loss = gm_loss(net, real_in, real_labels, syn_in, labels, n_classes, cfg.gm_distance)
         opt.zero_grad(); loss.backward(); opt.step()
+        check_finite(it, 'static-dynamic statics', method_lr_hint(cfg), loss=loss); check_finite(it, 'static-dynamic statics', method_lr_hint(cfg), VIDEO_LIMIT, statics=x)
         for _ in range(cfg.inner_steps):
             net_opt.zero_grad(); F.cross_entropy(net(normalise_input(_as_video(x.detach()), cfg.normalise)), labels).backward(); net_opt.step()
         losses.append(loss.item())
@@ -189,6 +190,7 @@ def learn_dynamics(
         videos = hallucinate(statics, dyn, index, w, b)
         loss = dm_loss(net, normalise_input(real, cfg.normalise), real_labels, normalise_input(videos, cfg.normalise), labels, n_classes)
         opt.zero_grad(); loss.backward(); opt.step()
+        check_finite(it, 'static-dynamic dynamics', method_lr_hint(cfg), loss=loss, dynamics=dyn, hallucinator_weight=w, hallucinator_bias=b)
         losses.append(loss.item())
         if callback is not None: callback(it, videos.detach(), dict(losses=losses))
     return dict(dynamics=dyn.detach(), hallucinator_weight=w.detach(), hallucinator_bias=b.detach()), losses

@@ -12,14 +12,13 @@ from pathlib import Path
 import torch, torch.nn as nn
 from .core import *
 from .videos import VideoSet
-from .cache import get_cache_dir
+from .cache import get_cache_dir, videoset_fingerprint
 from .evaluate import (get_config, fit, test_report, build_model, arch_name, Normalised,
                                as_synthetic, teacher_logits)
 
 # %% auto #0
-__all__ = ['TEACHER_KIND', 'TEACHER_EPOCHS', 'TEACHER_BATCH', 'TEACHER_LR', 'TEACHER_DEFAULTS', 'TEACHERS_DIR',
-           'FINGERPRINT_FRAMES', 'train_teacher', 'save_teacher', 'load_teacher', 'data_fingerprint', 'teacher_key',
-           'get_teacher', 'soft_labels']
+__all__ = ['TEACHER_KIND', 'TEACHER_EPOCHS', 'TEACHER_BATCH', 'TEACHER_LR', 'TEACHER_DEFAULTS', 'TEACHERS_DIR', 'train_teacher',
+           'save_teacher', 'load_teacher', 'data_fingerprint', 'teacher_key', 'get_teacher', 'soft_labels']
 
 # %% ../nbs/08_teachers.ipynb #17058c9e
 TEACHER_KIND = 'teacher'
@@ -28,7 +27,6 @@ TEACHER_BATCH = 32
 TEACHER_LR = 1e-3
 TEACHER_DEFAULTS = dict(batch=TEACHER_BATCH, test_passes=1, optimizer='adamw', lr=TEACHER_LR, weight_decay=0.01, schedule='smooth-cosine')
 TEACHERS_DIR = 'teachers'
-FINGERPRINT_FRAMES = 64 # frames hashed (evenly spaced) to fingerprint a training set
 
 # %% ../nbs/08_teachers.ipynb #699c208c
 def _base_name(name:str) -> str: return name.split(' [')[0] # drop notes such as ' [skipped 3]'
@@ -105,14 +103,9 @@ def load_teacher(
 # %% ../nbs/08_teachers.ipynb #f8533858
 def data_fingerprint(
     data:VideoSet, # a training set
-    n_frames:int=FINGERPRINT_FRAMES, # frames hashed, evenly spaced
 ) -> str:
-    "A short hash of `data`'s labels, video offsets, clip settings and a sample of its frames."
-    h = hashlib.sha256()
-    for t in (data.labels, data.offsets, data.frames[torch.linspace(0, len(data.frames) - 1, min(n_frames, len(data.frames))).long()]):
-        h.update(t.contiguous().numpy().tobytes())
-    h.update(json.dumps([data.classes, data.clip_frames, data.clip_stride, data.train_sampler, data.test_sampler]).encode())
-    return h.hexdigest()[:16]
+    "A hash of all of `data`: every frame, the offsets, labels, classes and clip settings (see `prism_nb.cache.videoset_fingerprint`)."
+    return videoset_fingerprint(data)
 
 def teacher_key(
     train:VideoSet, # the training set
