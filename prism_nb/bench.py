@@ -18,9 +18,11 @@ from .evaluate import get_config, protocol_needs_teacher, protocol_label
 
 # %% auto #0
 __all__ = ['BENCH_METHODS', 'EXTENDED_METHODS', 'QUICK_ITERATIONS', 'QUICK_EPOCHS', 'QUICK_TEACHER_EPOCHS', 'GRIDS',
-           'COMPATIBLE_FIELDS', 'BENCH_FILE', 'BENCH_ENTRIES', 'TABLE_COLUMNS', 'CSV_COLUMNS', 'parse_method_spec',
-           'BenchConfig', 'bench_config', 'check_bench_out', 'open_bench', 'cell_dir', 'BenchWarning', 'cell_ok',
-           'set_aside', 'run_cell', 'bench_cells', 'bench_table', 'write_table', 'bench_chart', 'machine_info', 'bench']
+           'COMPATIBLE_FIELDS', 'BENCH_FILE', 'PLOTLY_JS', 'BENCH_ENTRIES', 'TABLE_COLUMNS', 'CSV_COLUMNS',
+           'CHART_COLOURS', 'CHART_SYMBOLS', 'VPC_MARKER', 'parse_method_spec', 'BenchConfig', 'bench_config',
+           'check_bench_out', 'open_bench', 'cell_dir', 'BenchWarning', 'cell_ok', 'set_aside', 'run_cell',
+           'bench_cells', 'storage_matched', 'bench_table', 'write_table', 'chart_style', 'bench_chart', 'write_chart',
+           'machine_info', 'bench']
 
 # %% ../nbs/20_bench.ipynb #b5a62ccf
 def parse_method_spec(
@@ -79,7 +81,8 @@ def bench_config(
 # %% ../nbs/20_bench.ipynb #457f74f1
 BENCH_FILE = 'bench.json'
 
-BENCH_ENTRIES = (BENCH_FILE, 'cells', 'table.csv', 'table.json', 'chart.html') # what a bench folder holds
+PLOTLY_JS = 'plotly.min.js' # plotly.js, written once beside `chart.html` so that the chart works offline
+BENCH_ENTRIES = (BENCH_FILE, 'cells', 'table.csv', 'table.json', 'chart.html', PLOTLY_JS) # what a bench folder holds
 
 def check_bench_out(
     out:str|Path, # the bench folder to create, resume or extend
@@ -170,6 +173,25 @@ def bench_cells(cfg:BenchConfig) -> list:
     "The `(spec, vpc, seed)` cells of a bench in running order: VPC by VPC, seed by seed, so that a stopped bench has whole rows."
     return [(m, v, s) for v in cfg.vpcs for s in range(cfg.seeds) for m in cfg.methods]
 
+# %% ../nbs/20_bench.ipynb #ac8f9885
+def _at_frames(frames, points):
+    "Top-1 at `frames`, interpolated linearly between `(frames, top1)` points; None outside their range."
+    points = sorted(points)
+    if not points or not points[0][0] <= frames <= points[-1][0]: return None
+    for (f0, a0), (f1, a1) in zip(points, points[1:] + points[-1:]):
+        if f0 <= frames <= f1: return a0 if f1 == f0 else a0 + (a1 - a0) * (frames - f0) / (f1 - f0)
+
+def storage_matched(
+    rows:list, # from `bench_table`
+) -> list:
+    "Per row: its stored frames and top-1, and every other method's top-1 interpolated at those stored frames."
+    by = {}
+    for r in rows:
+        if r['top1_mean'] is not None: by.setdefault((r['method'], r['arch']), []).append((r['stored_frames'], r['top1_mean']))
+    return [dict(method=r['method'], vpc=r['vpc'], arch=r['arch'], stored_frames=r['stored_frames'], top1_mean=r['top1_mean'],
+                 at_equal_frames={m: _at_frames(r['stored_frames'], pts) for (m, a), pts in by.items() if a == r['arch'] and m != r['method']})
+            for r in rows if r['top1_mean'] is not None]
+
 # %% ../nbs/20_bench.ipynb #28880106
 TABLE_COLUMNS = ('method', 'vpc', 'arch', 'protocol', 'epochs', 'seeds', 'top1_mean', 'top1_std', 'top5_mean', 'top5_std', 'stored_frames', 'full_frames',
                  'storage_bytes', 'storage_mib', 'condense_s', 'peak_memory_mib', 'eval_s', 'warned_seeds')
@@ -213,31 +235,65 @@ def write_table(
     rows:list, # from `bench_table`
     meta:dict, # bench record (config, machine, timings)
 ) -> dict:
-    "Write `table.csv`, `table.json` and `chart.html` into the bench folder (each atomically); return their paths."
+    "Write `table.csv`, `table.json` and `chart.html` (with `PLOTLY_JS` beside it) into the bench folder (each atomically); return their paths."
     out = Path(out); buf = io.StringIO()
     w = csv.DictWriter(buf, CSV_COLUMNS, lineterminator='\n', extrasaction='ignore'); w.writeheader(); w.writerows(rows)
     paths = dict(csv=out/'table.csv', json=out/'table.json', chart=out/'chart.html')
     tmp = paths['csv'].with_name('.table.csv.tmp'); tmp.write_text(buf.getvalue()); tmp.replace(paths['csv'])
-    write_json_atomic(paths['json'], dict(meta, rows=rows))
+    write_json_atomic(paths['json'], dict(meta, rows=rows, storage_matched=storage_matched(rows)))
     label = ', '.join(dict.fromkeys(r['protocol'] for r in rows)) or meta['config'].get('eval_options', {}).get('name', meta['config']['protocol'])
     fig = bench_chart(rows, title=f"{meta['config']['data']}: {label} top-1 against storage")
-    tmp = paths['chart'].with_name('.chart.html.tmp'); fig.write_html(tmp, include_plotlyjs='cdn'); tmp.replace(paths['chart'])
+    write_chart(fig, paths['chart'])
     return paths
+
+# a fixed palette and symbol cycle: 20 colours x 13 symbols, so ~15 methods never share a colour or a symbol
+CHART_COLOURS = ('#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f',
+                 '#393b79', '#ad494a', '#637939', '#e7ba52', '#843c39', '#7b4173', '#3182bd', '#31a354', '#756bb1', '#636363')
+CHART_SYMBOLS = ('circle', 'square', 'diamond', 'triangle-up', 'x', 'cross', 'star', 'hexagon', 'triangle-down', 'pentagon',
+                 'hourglass', 'triangle-left', 'star-diamond')
+VPC_MARKER = (8, 4, 24) # marker size of the smallest VPC, growth per larger VPC, largest size
+
+def chart_style(
+    i:int, # the trace's position (a method, or a method and architecture)
+) -> dict:
+    "Marker colour and symbol of the `i`th trace of a chart: distinct for every `i` below `len(CHART_COLOURS)`."
+    return dict(color=CHART_COLOURS[i % len(CHART_COLOURS)], symbol=CHART_SYMBOLS[i % len(CHART_SYMBOLS)])
 
 def bench_chart(
     rows:list, # from `bench_table`
     title:str='top-1 against storage', # chart title
 ):
-    "Plotly figure: top-1 (mean +- std) against storage (MiB, log axis), one point per method and VPC."
+    "Plotly figure: top-1 (mean +- std) against storage (MiB, log axis); a line per method through its VPCs, marker size growing with VPC."
     import plotly.graph_objects as go
     fig = go.Figure(); rows = [r for r in rows if r['top1_mean'] is not None] # a diverged row has no accuracy to plot
-    for spec in dict.fromkeys(r['method'] for r in rows):
-        rs = [r for r in rows if r['method'] == spec]
-        fig.add_trace(go.Scatter(x=[r['storage_mib'] for r in rs], y=[r['top1_mean'] for r in rs], error_y=dict(array=[r['top1_std'] for r in rs]),
-                                 mode='markers+text', name=spec, text=[f"vpc {r['vpc']}" for r in rs], textposition='top center',
-                                 hovertemplate='%{text}<br>%{x:.3f} MiB<br>top-1 %{y:.1f}%'))
-    fig.update_layout(title=title, xaxis=dict(title='storage (MiB)', type='log'), yaxis_title='top-1 (%)', width=720, height=460)
+    several_archs = len({r['arch'] for r in rows}) > 1
+    vpcs = sorted({r['vpc'] for r in rows}); size = {v: min(VPC_MARKER[0] + VPC_MARKER[1] * k, VPC_MARKER[2]) for k, v in enumerate(vpcs)}
+    for i, key in enumerate(dict.fromkeys((r['method'], r['arch']) for r in rows)):
+        rs = sorted((r for r in rows if (r['method'], r['arch']) == key), key=lambda r: r['vpc'])
+        name = f"{key[0]} ({key[1]})" if several_archs else key[0]
+        fig.add_trace(go.Scatter(x=[r['storage_mib'] for r in rs], y=[r['top1_mean'] for r in rs], error_y=dict(array=[r['top1_std'] for r in rs], thickness=1),
+                                 mode='lines+markers', name=name, line=dict(color=chart_style(i)['color'], width=1.5),
+                                 marker=dict(**chart_style(i), size=[size[r['vpc']] for r in rs], line=dict(width=1, color='white')),
+                                 customdata=[[r['vpc'], r['seeds']] for r in rs],
+                                 hovertemplate=f'<b>{name}</b><br>vpc %{{customdata[0]}} (%{{customdata[1]}} seeds)<br>%{{x:.3f}} MiB<br>top-1 %{{y:.1f}}%<extra></extra>'))
+    fig.update_layout(title=title, xaxis=dict(title='storage (MiB)', type='log'), yaxis_title='top-1 (%)', width=820, height=480,
+                      legend=dict(title=dict(text=f"method (marker size: VPC {', '.join(map(str, vpcs))})")), template='plotly_white')
     return fig
+
+def write_chart(
+    fig, # a plotly figure
+    path:str|Path, # the HTML file to write
+) -> Path:
+    "Write `fig` to `path` as HTML that loads `PLOTLY_JS` from its own folder (written there once), so that it works offline."
+    from plotly.offline import get_plotlyjs
+    path = Path(path); js = path.with_name(PLOTLY_JS); code = get_plotlyjs()
+    if not js.exists() or js.stat().st_size != len(code.encode()):
+        tmp = js.with_name(f'.{PLOTLY_JS}.tmp'); tmp.write_text(code); tmp.replace(js)
+    tmp = path.with_name(f'.{path.name}.tmp'); fig.write_html(tmp, include_plotlyjs=False, full_html=True)
+    html = tmp.read_text().replace('<head>', f'<head><script src="{PLOTLY_JS}"></script>', 1)
+    tmp.write_text(html); tmp.replace(path)
+    return path
+
 
 # %% ../nbs/20_bench.ipynb #a1d66eb9
 def machine_info() -> dict:

@@ -1,4 +1,4 @@
-"""The `prism-nb` console command: `synth`, `condense`, `bench`, `methods`, `evaluate`, `render`, `info`, `premise` and `demo`.
+"""The `prism-nb` console command: `synth`, `condense`, `bench`, `methods`, `protocols`, `archs`, `evaluate`, `render`, `info`, `premise` and `demo`.
 
 Docs: https://prism-nb.github.io/prism_nb/cli.html.md"""
 
@@ -6,17 +6,19 @@ Docs: https://prism-nb.github.io/prism_nb/cli.html.md"""
 
 # %% ../nbs/21_cli.ipynb #68e30ec9
 from __future__ import annotations
-import argparse, json, os, sys, time, traceback, warnings
-from dataclasses import fields
+import argparse, json, os, re, sys, time, traceback, warnings
+from dataclasses import fields, MISSING
 from pathlib import Path
 from .core import *
 from .premise import PREMISE_KEYS, PLACEMENTS
 
 # %% auto #0
-__all__ = ['FIXED_FLAGS', 'ALIASES', 'DEBUG_ENV', 'DEMO_ITERATIONS', 'DEMO_EPOCHS', 'EXPECTED_ERRORS', 'COMMANDS', 'EXTRA_FLAGS',
-           'dataclass_options', 'method_options', 'OneLineParser', 'build_parser', 'cmd_synth', 'accuracy_text',
-           'run_summary', 'cmd_condense', 'cmd_bench', 'cmd_methods', 'cmd_evaluate', 'cmd_render', 'cmd_info',
-           'cmd_premise', 'cmd_demo', 'error_text', 'main']
+__all__ = ['FIXED_FLAGS', 'ALIASES', 'TYPE_NAMES', 'DEBUG_ENV', 'DEMO_ITERATIONS', 'DEMO_EPOCHS', 'METHOD_NOTES',
+           'PROTOCOL_NOTES', 'ARCH_NOTES', 'EXPECTED_ERRORS', 'COMMANDS', 'EXTRA_FLAGS', 'typed', 'int_list', 'doc_of',
+           'doc_choices', 'field_default', 'option_lines', 'dataclass_options', 'method_options', 'OneLineParser',
+           'protocol_lines', 'arch_lines', 'HelpFormatter', 'build_parser', 'cmd_synth', 'accuracy_text', 'run_summary',
+           'cmd_condense', 'cmd_bench', 'cmd_methods', 'cmd_protocols', 'cmd_archs', 'cmd_evaluate', 'cmd_render',
+           'cmd_info', 'cmd_premise', 'cmd_demo', 'error_text', 'main']
 
 # %% ../nbs/21_cli.ipynb #4a0d2b2d
 FIXED_FLAGS = ('vpc', 'seed') # config fields declared as ordinary flags
@@ -27,9 +29,63 @@ def _parse_bool(v):
     if str(v).lower() in ('0', 'false', 'no', 'off'): return False
     raise ValueError(f"expected a boolean (true/false), got {v!r}")
 
+TYPE_NAMES = {int: 'an integer', float: 'a number', _parse_bool: 'true or false', str: 'text'} # how errors name an expected type
+
 def _field_type(f):
     t = str(f.type).split('|')[0].strip()
     return {'int': int, 'float': float, 'bool': _parse_bool}.get(t, str)
+
+def typed(
+    t:type, # int or float (or any converter raising ValueError)
+):
+    "An argparse `type=` that converts with `t` and, on a bad value, names the expected type (argparse adds the flag)."
+    def convert(v):
+        try: return t(v)
+        except ValueError: raise argparse.ArgumentTypeError(f"expected {TYPE_NAMES.get(t, t.__name__)}, got {v!r}") from None
+    convert.__name__ = getattr(t, '__name__', 'value'); return convert
+
+def int_list(
+    v:str, # e.g. '1,5'
+) -> list:
+    "Comma-separated integers, for argparse `type=`."
+    try: return [int(x) for x in v.split(',')]
+    except ValueError: raise argparse.ArgumentTypeError(f"expected comma-separated integers, e.g. 1,5; got {v!r}") from None
+
+def doc_of(
+    src, # a function or dataclass
+    name:str, # one of its parameters or fields
+) -> str:
+    "The docments comment of `name` in `src` ('' when it has none)."
+    from fastcore.docments import docments
+    return (docments(src).get(name) or '').strip()
+
+def doc_choices(
+    doc:str, # a field's docments comment, e.g. "'sgd' or 'adamw'"
+    default=None, # the field's default
+) -> list|None:
+    "The quoted values `doc` lists, as the choices of a text field whose default is one of them; else None."
+    vals = list(dict.fromkeys(re.findall(r"'([\w.+-]+)'", doc)))
+    return vals if isinstance(default, str) and default in vals and len(vals) > 1 else None
+
+def field_default(f):
+    "The default of dataclass field `f` (None when it has none)."
+    if f.default is not MISSING: return f.default
+    return f.default_factory() if f.default_factory is not MISSING else None
+
+def option_lines(
+    config_cls:type, # a configuration dataclass
+    skip:tuple=FIXED_FLAGS, # fields that are not options here
+) -> list:
+    "One help line per field of `config_cls`: `--flag  description (default: ...; choices: ...)`, taken from its docments."
+    from fastcore.docments import docments
+    docs, out = docments(config_cls), []
+    for f in fields(config_cls):
+        if f.name in skip: continue
+        d = field_default(f); doc = (docs.get(f.name) or '').strip(); ch = doc_choices(doc, d)
+        tail = f"default: {d!r}" if 'default:' not in doc else '' # a doc may state its default itself
+        tail = '; '.join(t for t in (tail, f"choices: {', '.join(ch)}" if ch else '') if t)
+        out.append(f"  --{f.name.replace('_', '-'):20s} {doc}" + (f" ({tail})" if tail else ''))
+    return out
 
 def dataclass_options(
     config_cls:type, # dataclass whose fields are the options
@@ -49,8 +105,9 @@ def dataclass_options(
         if not eq:
             if not words: raise ValueError(f"--{w[2:]}: expected a value")
             val = words.pop(0)
-        try: out[name] = _field_type(flds[name])(val)
-        except ValueError as e: raise ValueError(f"--{w[2:]}: {e}") from None
+        t = _field_type(flds[name])
+        try: out[name] = t(val)
+        except ValueError: raise ValueError(f"--{w[2:].partition('=')[0]}: expected {TYPE_NAMES.get(t, 'a value')}, got {val!r}") from None
     return out
 
 def method_options(
@@ -68,58 +125,120 @@ class OneLineParser(argparse.ArgumentParser):
     "An `ArgumentParser` whose usage errors are one line on stderr (exit 2), like every other error of the command."
     def error(self, message): print(f"{self.prog}: error: {message} (see {self.prog} --help)", file=sys.stderr); sys.exit(2)
 
+DEMO_ITERATIONS = 200 # PRISM iterations of the demo
+DEMO_EPOCHS = 300 # evaluation epochs of the demo
+
+METHOD_NOTES = dict( # one line per method without a docstring of its own (the README's table)
+    prism='PRISM: sparse key frames, gradient-cosine insertion, DM (or GM) objective', dm='full-frame distribution matching (the same loop and loss code as PRISM)',
+    mtt='matching training trajectories: expert trajectories cached on disk, unrolled SGD with a learnable lr',
+    datm="MTT with DATM's widening matching window and soft labels")
+
+PROTOCOL_NOTES = dict( # one line per protocol of `prism_nb.evaluate.PROTOCOLS`
+    vdsd="the video distillation benchmark's evaluation: SGD, step schedule, hard labels, 500 epochs (the EvalConfig defaults)",
+    unified='AdamW, smooth-cosine schedule, crop + flip, multi-soft labels from a teacher (trained and cached on first use), 300 epochs',
+    edc='unified with an EMA of the student weights for testing, as EDC evaluates (needs the teacher too)')
+ARCH_NOTES = dict( # one line per network of `prism_nb.models.MODELS` that has no docstring
+    convnet_mean='a 2-D ConvNet on every frame, frame features averaged over time', convnet_mlp='a 2-D ConvNet on every frame, frame features concatenated into an MLP',
+    convnet_lstm='a 2-D ConvNet on every frame, frame features through an LSTM', convnet_gru='a 2-D ConvNet on every frame, frame features through a GRU',
+    r3d_18="torchvision's ResNet-18 with 3-D convolutions (random initialisation)", mc3_18="torchvision's ResNet-18 with mixed 3-D/2-D convolutions (random initialisation)",
+    r2plus1d_18="torchvision's ResNet-18 with (2+1)-D convolutions (random initialisation)")
+
+def protocol_lines() -> list:
+    "`name  description` for every evaluation protocol."
+    from prism_nb.evaluate import PROTOCOLS
+    return [f"  {n:10s} {PROTOCOL_NOTES.get(n, '')}" for n in PROTOCOLS]
+
+def arch_lines() -> list:
+    "`name  description` for every network (`prism_nb.models.MODELS`): its note, else its docstring's first line."
+    from prism_nb.models import MODELS
+    return [f"  {n:12s} {ARCH_NOTES.get(n) or (m.__doc__ or '').strip().splitlines()[0]}" for n, m in MODELS.items()]
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    "Help with each flag's default appended (unless None/False or already stated), epilogs kept as written."
+    def _get_help_string(self, action):
+        h = action.help or ''
+        if action.option_strings and not any(action.default is v for v in (None, False, argparse.SUPPRESS)) and '%(default)' not in h and 'default:' not in h:
+            h += ' (default: %(default)s)'
+        return h
+
 def build_parser() -> argparse.ArgumentParser:
-    "The `prism-nb` argument parser with all sub-commands."
-    p = OneLineParser(prog='prism-nb', description='Video dataset condensation with PRISM and its baselines.')
+    "The `prism-nb` argument parser with all sub-commands; flag help comes from the docments of the functions and dataclasses behind them."
+    from prism_nb.synth import synth_actions
+    from prism_nb.bench import BenchConfig, bench_config, GRIDS
+    from prism_nb.methods import condense_dataset, available_methods
+    from prism_nb.artifacts import evaluate_run, render
+    from prism_nb.evaluate import PROTOCOLS
+    from prism_nb.models import MODELS
+    archs = ', '.join(MODELS)
+    def add(parser, flag, src=None, name=None, help=None, **kw):
+        "Add `flag` with its help from the docments of `name` (default: the flag's name) in `src`; int/float types name themselves in errors."
+        name = name or flag.lstrip('-').replace('-', '_')
+        if kw.get('type') in (int, float): kw['type'] = typed(kw['type'])
+        return parser.add_argument(flag, help=help or doc_of(src, name), **kw)
+    p = OneLineParser(prog='prism-nb', description='Video dataset condensation with PRISM and its baselines.', formatter_class=HelpFormatter,
+                      epilog='see `prism-nb methods`, `prism-nb protocols` and `prism-nb archs` for what each name means')
     p.add_argument('--device', default=None, help="'cpu', 'cuda' or 'auto' (default: $PRISM_NB_DEVICE, else auto)")
     p.add_argument('--debug', action='store_true', help=f'show the traceback of an error (also ${DEBUG_ENV}=1)')
     sub = p.add_subparsers(dest='command', required=True)
-    s = sub.add_parser('synth', help='write SynthActions as video files in the UCF101 layout')
+    sp = lambda name, **kw: sub.add_parser(name, formatter_class=HelpFormatter, **kw)
+    s = sp('synth', help='write SynthActions as video files in the UCF101 layout')
     s.add_argument('--out', required=True, help='output folder (read back with --data ucf101:DIR)')
-    s.add_argument('--classes', type=int, default=10); s.add_argument('--train-per-class', type=int, default=100)
-    s.add_argument('--test-per-class', type=int, default=30); s.add_argument('--length', type=int, default=24)
-    s.add_argument('--size', type=int, default=32); s.add_argument('--seed', type=int, default=0)
-    s.add_argument('--noise', type=float, default=None); s.add_argument('--overwrite', action='store_true')
-    c = sub.add_parser('condense', help='condense a dataset into a run folder with any method',
-                       epilog="method options: every field of the method's configuration as --field-name VALUE (see `prism-nb methods NAME`)")
-    c.add_argument('--method', default='prism', help='condensation method (see `prism-nb methods`)'); c.add_argument('--data', default='synth', help='dataset spec (default: SynthActions)')
-    c.add_argument('--vpc', type=int, default=1, help='synthetic videos per class'); c.add_argument('--out', required=True, help='run folder to write: a new path, or an existing run folder with --overwrite')
-    c.add_argument('--seed', type=int, default=0); c.add_argument('--dtype', default='float32', choices=['float32', 'float16', 'uint8'])
-    c.add_argument('--preset', default=None, help="dataset kind whose presets apply, e.g. synth or miniucf (default: the kind of --data)")
-    c.add_argument('--overwrite', action='store_true', help='replace the run folder at --out (anything else there is never replaced)')
-    b = sub.add_parser('bench', help='a grid of methods x VPC x seeds, resumable; writes table.csv/json and chart.html')
+    add(s, '--classes', synth_actions, type=int, default=10); add(s, '--train-per-class', synth_actions, type=int, default=100)
+    add(s, '--test-per-class', synth_actions, type=int, default=30); add(s, '--length', synth_actions, type=int, default=24)
+    add(s, '--size', synth_actions, type=int, default=32); add(s, '--seed', synth_actions, type=int, default=0)
+    add(s, '--noise', synth_actions, type=float, default=None); s.add_argument('--overwrite', action='store_true', help='replace an existing dataset folder at --out')
+    c = sp('condense', help='condense a dataset into a run folder with any method',
+           epilog="method options: every field of the method's configuration as --field-name VALUE; `prism-nb methods NAME` lists them with descriptions, defaults and choices")
+    add(c, '--method', condense_dataset, default='prism', choices=[m for m in available_methods() if not m.startswith('_')], help='condensation method; `prism-nb methods` describes each, `prism-nb methods NAME` lists its options')
+    add(c, '--data', condense_dataset, default='synth', help="dataset spec, e.g. synth, ucf101:/data/UCF101,size=64 (default: SynthActions)")
+    add(c, '--vpc', condense_dataset, type=int, default=1); add(c, '--out', condense_dataset, required=True, help='run folder to write: a new path, or an existing run folder with --overwrite')
+    add(c, '--seed', condense_dataset, type=int, default=0); add(c, '--dtype', condense_dataset, default='float32', choices=['float32', 'float16', 'uint8'])
+    add(c, '--preset', condense_dataset, default=None, help="dataset kind whose presets apply, e.g. synth or miniucf (default: the kind of --data)")
+    add(c, '--overwrite', condense_dataset, action='store_true', help='replace the run folder at --out (anything else there is never replaced)')
+    b = sp('bench', help='a grid of methods x VPC x seeds, resumable; writes table.csv/json and chart.html',
+           epilog='unset grid options come from --grid: ' + '; '.join(f"{g}: {', '.join(f'{k}={v}' for k, v in o.items()) or 'the BenchConfig defaults'}" for g, o in GRIDS.items()))
     b.add_argument('--out', required=True, help='bench folder (an existing one is resumed or extended)')
-    b.add_argument('--grid', default='default', help='named grid: default, quick or extended'); b.add_argument('--quick', action='store_true', help='same as --grid quick')
-    b.add_argument('--data', default=None, help='dataset spec (default: SynthActions)'); b.add_argument('--methods', nargs='+', default=None, help='method specs, e.g. random dm prism prism:insertion=none')
-    b.add_argument('--vpc', default=None, help='comma-separated, e.g. 1,5'); b.add_argument('--seeds', type=int, default=None)
-    b.add_argument('--protocol', default=None); b.add_argument('--arch', default=None, help='comma-separated architectures')
-    b.add_argument('--epochs', type=int, default=None, help='evaluation epochs'); b.add_argument('--iterations', type=int, default=None, help='iterations of every iterative method')
-    b.add_argument('--teacher-epochs', type=int, default=None)
+    add(b, '--grid', bench_config, default='default', choices=list(GRIDS)); b.add_argument('--quick', action='store_true', help='same as --grid quick')
+    add(b, '--data', BenchConfig, default=None, help='dataset spec (default: the grid\'s, SynthActions)'); add(b, '--methods', BenchConfig, nargs='+', default=None, help='method specs, e.g. random dm prism prism:insertion=none (default: the grid\'s)')
+    add(b, '--vpc', BenchConfig, 'vpcs', type=int_list, default=None, help="videos per class, comma-separated, e.g. 1,5 (default: the grid's)")
+    add(b, '--seeds', BenchConfig, type=int, default=None, help=doc_of(BenchConfig, 'seeds') + " (default: the grid's)")
+    add(b, '--protocol', BenchConfig, default=None, choices=list(PROTOCOLS), help=doc_of(BenchConfig, 'protocol') + " (default: the grid's; see `prism-nb protocols`)")
+    add(b, '--arch', BenchConfig, 'archs', default=None, help=f"evaluation architectures, comma-separated, from: {archs} (default: the grid's; see `prism-nb archs`)")
+    add(b, '--epochs', BenchConfig, type=int, default=None); add(b, '--iterations', BenchConfig, type=int, default=None)
+    add(b, '--teacher-epochs', BenchConfig, type=int, default=None)
     b.add_argument('--table-only', action='store_true', help='run nothing: write the table of the finished cells')
     b.add_argument('--eval-option', action='append', default=[], metavar='KEY=VALUE',
-                   help="an EvalConfig override of the protocol, repeatable, e.g. --eval-option name=vdsd-adamw --eval-option optimizer=adamw")
-    ms = sub.add_parser('methods', help='list the condensation methods, or the options of one'); ms.add_argument('name', nargs='?')
-    e = sub.add_parser('evaluate', help='evaluate a run folder; writes eval-*.json next to it')
-    e.add_argument('run'); e.add_argument('--protocol', default='vdsd'); e.add_argument('--arch', default='miniC3D', help='one or more, comma-separated')
-    e.add_argument('--seeds', type=int, default=3); e.add_argument('--epochs', type=int, default=None)
-    e.add_argument('--data', default=None, help="dataset spec to evaluate on instead of the run's own (data that moved); it must be the same data")
+                   help="an EvalConfig override of the protocol, repeatable, e.g. --eval-option name=vdsd-adamw --eval-option optimizer=adamw (see `prism-nb protocols`)")
+    ms = sp('methods', help='list the condensation methods, or the options of one'); ms.add_argument('name', nargs='?', help='a method: list its options with descriptions, defaults and choices')
+    sp('protocols', help='list the evaluation protocols and the evaluation options (EvalConfig fields)')
+    sp('archs', help='list the network architectures for --arch')
+    e = sp('evaluate', help='evaluate a run folder; writes eval-*.json next to it')
+    add(e, 'run', evaluate_run, help='run folder')
+    add(e, '--protocol', evaluate_run, default='vdsd', choices=list(PROTOCOLS), help=doc_of(evaluate_run, 'protocol') + '; unified and edc need a teacher, trained and cached on first use (see `prism-nb protocols`)')
+    add(e, '--arch', evaluate_run, 'archs', default='miniC3D', help=f'architectures, comma-separated, from: {archs} (see `prism-nb archs`)')
+    add(e, '--seeds', evaluate_run, type=int, default=3); add(e, '--epochs', evaluate_run, type=int, default=None, help="override the protocol's epochs (default: the protocol's)")
+    add(e, '--data', evaluate_run, default=None, help="dataset spec to evaluate on instead of the run's own (data that moved); it must be the same data")
     e.add_argument('--no-flip', action='store_true', help='no horizontal flips (for classes that are mirror images, e.g. SynthActions written to disk)')
-    e.epilog = ("protocol options: every EvalConfig field as --field-name VALUE, e.g. --sampling sliding-window --interpolation linear; "
-                "with --name NAME the result goes to eval-NAME-<arch>.json instead of the protocol's file")
-    r = sub.add_parser('render', help='render a run folder to GIF or MP4, key frames framed in red')
-    r.add_argument('run'); r.add_argument('--out', required=True, help='.gif or .mp4 file'); r.add_argument('--fps', type=int, default=4)
-    r.add_argument('--overwrite', action='store_true', help='replace an existing file at --out')
-    i = sub.add_parser('info', help='summarise a run folder'); i.add_argument('run')
-    pm = sub.add_parser('premise', help="how well a dataset suits PRISM: the share of each clip's temporal variance that linear interpolation between k key frames leaves unexplained")
+    e.epilog = ("protocol options: every EvalConfig field as --field-name VALUE, e.g. --sampling sliding-window --interpolation linear "
+                "(`prism-nb protocols` lists them); with --name NAME the result goes to eval-NAME-<arch>.json instead of the protocol's file")
+    r = sp('render', help='render a run folder to GIF or MP4, key frames framed in red')
+    add(r, 'run', help='run folder'); add(r, '--out', render, required=True, help='output file, .gif or .mp4'); add(r, '--fps', render, type=int, default=4)
+    add(r, '--overwrite', render, action='store_true')
+    i = sp('info', help='summarise a run folder'); i.add_argument('run', help='run folder')
+    pm = sp('premise', help="how well a dataset suits PRISM: the share of each clip's temporal variance that linear interpolation between k key frames leaves unexplained")
     pm.add_argument('spec', help='dataset spec, e.g. synth:regime=smooth or ucf101:/data/UCF101')
     pm.add_argument('--keys', default=','.join(map(str, PREMISE_KEYS)), help='numbers of key frames (end frames included), comma-separated')
-    pm.add_argument('--placements', default=','.join(PLACEMENTS), help='even, greedy or both, comma-separated')
-    pm.add_argument('--split', default='train', choices=['train', 'test']); pm.add_argument('--max-per-class', type=int, default=None, help='first N videos of each class')
+    pm.add_argument('--placements', default=','.join(PLACEMENTS), help=f"placements of the key frames, comma-separated, from: {', '.join(PLACEMENTS)}")
+    pm.add_argument('--split', default='train', choices=['train', 'test'], help='which split to measure')
+    add(pm, '--max-per-class', type=int, default=None, help='first N videos of each class (default: all)')
     pm.add_argument('--json', default=None, help='write the report to this file'); pm.add_argument('--no-cache', action='store_true', help='decode without the clip cache')
-    d = sub.add_parser('demo', help='the README main job: SynthActions through disk and cache, then PRISM VPC 1 and its evaluation')
-    d.add_argument('--out', default='runs/demo'); d.add_argument('--iters', type=int, default=None); d.add_argument('--epochs', type=int, default=None)
-    d.add_argument('--seeds', type=int, default=1)
+    d = sp('demo', help='the README main job: SynthActions through disk and cache, then PRISM VPC 1 and its evaluation')
+    d.add_argument('--out', default='runs/demo', help='folder for the dataset files, the cache and the run')
+    add(d, '--iters', type=int, default=None, help=f'PRISM iterations (default: {DEMO_ITERATIONS})')
+    add(d, '--epochs', type=int, default=None, help=f'evaluation epochs (default: {DEMO_EPOCHS})')
+    add(d, '--seeds', type=int, default=1, help='evaluation seeds')
     return p
+
 
 # %% ../nbs/21_cli.ipynb #5962551e
 def cmd_synth(args):
@@ -138,9 +257,11 @@ def cmd_synth(args):
 def accuracy_text(
     e:dict, # an evaluation result (`prism_nb.evaluate.evaluate`)
 ) -> str:
-    "'top-1 m +- s, top-5 m +- s', or 'diverged (seeds ...)' for an evaluation whose training diverged."
+    "'top-1 m +- s, top-5 m +- s (n seeds)'; one seed as a single run, 'top-1 m, top-5 m (1 seed)'; or 'diverged (seeds ...)'."
     if e.get('diverged') or e['top1']['mean'] is None: return f"diverged (seeds {e.get('diverged_seeds')}): no accuracy"
-    return f"top-1 {e['top1']['mean']:.2f} +- {e['top1']['std']:.2f}, top-5 {e['top5']['mean']:.2f} +- {e['top5']['std']:.2f}"
+    n = len(e.get('seeds') or [0])
+    if n == 1: return f"top-1 {e['top1']['mean']:.2f}, top-5 {e['top5']['mean']:.2f} (1 seed)"
+    return f"top-1 {e['top1']['mean']:.2f} +- {e['top1']['std']:.2f}, top-5 {e['top5']['mean']:.2f} +- {e['top5']['std']:.2f} ({n} seeds)"
 
 def run_summary(
     run:str|Path, # run folder
@@ -154,7 +275,7 @@ def run_summary(
              f"  storage {m['storage_bytes'] / 2**20:.3f} MiB ({m['dtype']}), full-frame {m['full_bytes'] / 2**20:.3f} MiB; "
              + (f"{m['iterations']} iterations in " if m.get('iterations') else 'in ') + f"{m['seconds']:.1f} s, seed {m['seed']}, prism_nb {m['version']}"]
     for f in sorted(Path(run).glob('eval-*.json')):
-        try: e = json.loads(f.read_text()); lines.append(f"  {e['protocol']}/{e['arch']}: {accuracy_text(e)} ({len(e['seeds'])} seeds)")
+        try: e = json.loads(f.read_text()); lines.append(f"  {e['protocol']}/{e['arch']}: {accuracy_text(e)}")
         except (ValueError, KeyError, TypeError) as err: raise ArtifactError(f"{f}: not a readable evaluation ({err})") from None
     return '\n'.join(lines)
 
@@ -170,7 +291,7 @@ def cmd_bench(args):
     "Run (or resume) a bench and print its table."
     from prism_nb.bench import bench, bench_config
     ov = dict(data=args.data, methods=args.methods, seeds=args.seeds, protocol=args.protocol, epochs=args.epochs, iterations=args.iterations,
-              teacher_epochs=args.teacher_epochs, vpcs=[int(v) for v in args.vpc.split(',')] if args.vpc else None,
+              teacher_epochs=args.teacher_epochs, vpcs=args.vpc,
               archs=args.arch.split(',') if args.arch else None)
     if args.eval_option:
         from prism_nb.evaluate import EvalConfig
@@ -179,7 +300,8 @@ def cmd_bench(args):
     res = bench(args.out, cfg, args.device, command='prism-nb ' + ' '.join(sys.argv[1:]), table_only=args.table_only)
     print(f"{'method':34s} {'vpc':>3s} {'arch':10s} {'top-1':>14s} {'top-5':>14s} {'frames':>8s} {'MiB':>8s} {'cond s':>7s} {'eval s':>7s}")
     for r in res['rows']:
-        acc = (f"{r['top1_mean']:6.2f} +- {r['top1_std']:5.2f} {r['top5_mean']:6.2f} +- {r['top5_std']:5.2f}" if r['top1_mean'] is not None
+        pm = lambda m, sd: f"{m:6.2f} +- {sd:5.2f}" if r['seeds'] > 1 else f"{m:6.2f}{'(1 seed)':>9s}" # one seed: a single run
+        acc = (f"{pm(r['top1_mean'], r['top1_std'])} {pm(r['top5_mean'], r['top5_std'])}" if r['top1_mean'] is not None
                else f"{'diverged (' + str(r['diverged_seeds']) + ' seeds)':>29s}")
         print(f"{r['method']:34s} {r['vpc']:3d} {r['arch']:10s} {acc} "
               f"{r['stored_frames']:8.1f} {r['storage_mib']:8.3f} {r['condense_s']:7.1f} {r['eval_s']:7.1f}")
@@ -192,10 +314,24 @@ def cmd_methods(args):
     if args.name is None:
         for n in available_methods():
             if n.startswith('_'): continue
-            sp = get_method(n); print(f"{n:16s} {sp.kind:12s}{' (needs a teacher)' if sp.needs_teacher else ''}")
+            sp = get_method(n); note = METHOD_NOTES.get(n) or (sp.fn.__doc__ or '').strip().split('\n')[0]
+            print(f"{n:16s} {sp.kind:12s} {note}{' (needs a teacher)' if sp.needs_teacher else ''}")
         return
-    sp = get_method(args.name); print(f"{args.name} ({sp.kind}) options:")
-    for f in fields(sp.config_cls): print(f"  --{f.name.replace('_', '-'):20s} default {f.default!r}")
+    sp = get_method(args.name)
+    print(f"{args.name} ({sp.kind}{', needs a teacher' if sp.needs_teacher else ''}) options of `prism-nb condense --method {args.name}` "
+          f"(besides --data, --vpc, --seed, --out, ...; `--iters` is short for `--iterations`):")
+    print('\n'.join(option_lines(sp.config_cls, FIXED_FLAGS + ('method',))))
+
+def cmd_protocols(args):
+    "List the evaluation protocols with a line each, then the evaluation options (`EvalConfig` fields)."
+    from prism_nb.evaluate import EvalConfig
+    print("evaluation protocols (--protocol):"); print('\n'.join(protocol_lines()))
+    print("evaluation options (--field-name VALUE on `evaluate`, --eval-option KEY=VALUE on `bench`; defaults are vdsd's):")
+    print('\n'.join(option_lines(EvalConfig, ())))
+
+def cmd_archs(args):
+    "List the network architectures with a line each."
+    print("network architectures (--arch):"); print('\n'.join(arch_lines()))
 
 def cmd_evaluate(args):
     "Evaluate a run folder."
@@ -206,7 +342,7 @@ def cmd_evaluate(args):
     res = evaluate_run(args.run, args.protocol, archs, args.seeds, args.epochs, args.device, data=args.data,
                        **opts, **(dict(flip=False, test_flip=False) if args.no_flip else {}))
     for a, r in res.items():
-        print(f"{args.run} {r['protocol']}/{a}: {accuracy_text(r)}  ({len(r['seeds'])} seeds, {r['wall_s']:.0f} s) -> {r.get('file')}")
+        print(f"{args.run} {r['protocol']}/{a}: {accuracy_text(r)}  ({r['wall_s']:.0f} s) -> {r.get('file')}")
     return res
 
 def cmd_render(args):
@@ -231,9 +367,6 @@ def cmd_premise(args):
     return rep
 
 # %% ../nbs/21_cli.ipynb #1c8b958f
-DEMO_ITERATIONS = 200 # PRISM iterations of the demo
-DEMO_EPOCHS = 300 # evaluation epochs of the demo
-
 def cmd_demo(args, tiny:bool=False):
     "SynthActions -> video files -> UCF101 loader + cache -> PRISM VPC 1 -> vdsd evaluation."
     import os
@@ -272,7 +405,7 @@ def error_text(
     msg = ' '.join(str(e).split()) or type(e).__name__
     return msg if isinstance(e, EXPECTED_ERRORS) else f"{type(e).__name__}: {msg} (an unexpected error: run with --debug for the traceback)"
 
-COMMANDS = dict(synth=cmd_synth, condense=cmd_condense, bench=cmd_bench, methods=cmd_methods, evaluate=cmd_evaluate, render=cmd_render, info=cmd_info, premise=cmd_premise, demo=cmd_demo)
+COMMANDS = dict(synth=cmd_synth, condense=cmd_condense, bench=cmd_bench, methods=cmd_methods, protocols=cmd_protocols, archs=cmd_archs, evaluate=cmd_evaluate, render=cmd_render, info=cmd_info, premise=cmd_premise, demo=cmd_demo)
 EXTRA_FLAGS = ('condense', 'evaluate') # sub-commands taking config fields as extra flags
 
 def main(

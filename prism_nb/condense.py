@@ -232,6 +232,10 @@ def init_videos(
     labels = torch.arange(train.n_classes).repeat_interleave(cfg.vpc)
     keys = ALL_KEYS if (cfg.method == 'dm' or cfg.init == 'all') else ABLATION_KEYS if cfg.init == 'eight' else INITIAL_KEYS
     if cfg.init == 'real':
+        counts = torch.bincount(train.labels, minlength=train.n_classes) # real clips drawn per class: never more than there are videos
+        if len(counts) and int(counts.min()) < cfg.vpc:
+            c = int(counts.argmin())
+            raise DataError(f"{cfg.method} init='real': class {train.classes[c]!r} has {int(counts[c])} videos, fewer than vpc={cfg.vpc}; lower the vpc or use init='noise'")
         real, _ = real_batch(train, cfg.vpc, generator, T, device=device)
         return KeyframeVideos.from_real(real, labels, keys=keys, device=device)
     return KeyframeVideos.from_noise(len(labels), labels, T, (H, W), generator, keys=keys, device=device)

@@ -6,7 +6,7 @@ Docs: https://prism-nb.github.io/prism_nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #9d0797fa
 from __future__ import annotations
-import fcntl, hashlib, json, math, os, random, shutil, sys, tempfile, uuid
+import base64, fcntl, hashlib, json, math, os, random, shutil, sys, tempfile, uuid
 from fastcore.imports import IN_NOTEBOOK
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,10 +16,11 @@ from tqdm.auto import tqdm
 import prism_nb
 
 # %% auto #0
-__all__ = ['VIDEO_LAYOUT', 'CHANNELS', 'PLOTLY_RENDERER', 'VIDEO_LIMIT', 'POSITIVE', 'NON_NEGATIVE', 'AT_LEAST_ONE', 'FRACTION',
-           'BELOW_ONE', 'COSINE', 'LOCK_ENV', 'STALE_PATTERNS', 'FORMAT_VERSION', 'MANIFEST', 'ST_DTYPES', 'MAX_HEADER',
-           'CHECKSUM_CHUNK', 'RUN_FILES', 'BENCH_MARK', 'check_video_batch', 'in_test', 'get_device', 'seed_everything',
-           'progress', 'use_plotly_mimetype', 'DataError', 'ArtifactError', 'DivergedError', 'OutputError', 'lr_hint',
+__all__ = ['VIDEO_LAYOUT', 'CHANNELS', 'PLOTLY_RENDERER', 'STATIC_ENV', 'STATIC_SCALE', 'VIDEO_LIMIT', 'POSITIVE', 'NON_NEGATIVE',
+           'AT_LEAST_ONE', 'FRACTION', 'BELOW_ONE', 'COSINE', 'LOCK_ENV', 'STALE_PATTERNS', 'FORMAT_VERSION',
+           'MANIFEST', 'ST_DTYPES', 'MAX_HEADER', 'CHECKSUM_CHUNK', 'RUN_FILES', 'BENCH_MARK', 'check_video_batch',
+           'in_test', 'get_device', 'cuda_or_skip', 'seed_everything', 'progress', 'static_figures', 'static_png',
+           'use_plotly_mimetype', 'DataError', 'ArtifactError', 'DivergedError', 'OutputError', 'lr_hint',
            'check_finite', 'check_numbers', 'strict_json', 'json_text', 'umask', 'apply_umask', 'lock_file',
            'path_lock', 'clean_stale', 'atomic_dir', 'write_json_atomic', 'safetensors_header', 'file_checksum',
            'save_artifact', 'read_manifest', 'verify_checksum', 'load_artifact', 'check_out', 'check_out_file']
@@ -57,6 +58,15 @@ def get_device(
         raise RuntimeError(f"device {device} was asked for but CUDA is not available on this machine")
     return device
 
+# %% ../nbs/00_core.ipynb #5fa66ae4
+def cuda_or_skip(
+    what:str='this cell', # what is skipped, for the note
+) -> bool:
+    "True when CUDA is available; otherwise print a note that `what` needs a GPU and is skipped, and return False."
+    if torch.cuda.is_available(): return True
+    print(f"skipped {what}: it needs CUDA, which is not available on this machine")
+    return False
+
 # %% ../nbs/00_core.ipynb #ac1e8b79
 def seed_everything(
     seed:int, # the seed
@@ -82,11 +92,47 @@ def progress(
     return tqdm(iterable, desc=desc, total=total, disable=disable, leave=False, **kwargs)
 
 # %% ../nbs/00_core.ipynb #d9aa636c
-PLOTLY_RENDERER = 'plotly_mimetype'
+PLOTLY_RENDERER = 'prism_nb' # plotly JSON plus a static PNG
+STATIC_ENV = 'PRISM_NB_STATIC' # '1': figures carry a static PNG, '0': they do not (default: on outside tests)
+STATIC_SCALE = 1 # pixels of the static PNG per figure pixel
+_static_state = {} # 'failed': why kaleido could not draw (then no further attempt)
+
+def static_figures() -> bool:
+    "Whether notebook figures carry a static PNG: `$PRISM_NB_STATIC` when set, else outside tests."
+    v = os.environ.get(STATIC_ENV)
+    return not in_test() if v is None else v.strip().lower() not in ('', '0', 'false', 'no')
+
+def static_png(
+    fig, # a plotly figure or figure dict
+    scale:float=STATIC_SCALE, # pixels per figure pixel
+) -> bytes|None:
+    "PNG bytes of `fig` drawn by kaleido, or None when kaleido or a Chrome/Chromium browser is missing."
+    if 'failed' in _static_state: return None
+    import warnings
+    try:
+        import kaleido, plotly.io as pio
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            if not _static_state: kaleido.start_sync_server(silence_warnings=True); _static_state['server'] = True
+            return pio.to_image(fig, format='png', scale=scale)
+    except Exception as e: # no kaleido, no browser, or a browser that would not start
+        _static_state['failed'] = f"{type(e).__name__}: {e}"; return None
+
+def _renderer():
+    "The plotly renderer `PLOTLY_RENDERER`: plotly JSON, plus a PNG when `static_figures()`."
+    from plotly.io._base_renderers import PlotlyRenderer
+    class StaticPlotlyRenderer(PlotlyRenderer):
+        def to_mimebundle(self, fig_dict):
+            bundle = super().to_mimebundle(fig_dict)
+            png = static_png(bundle['application/vnd.plotly.v1+json']) if static_figures() else None
+            if png is not None: bundle['image/png'] = base64.b64encode(png).decode()
+            return bundle
+    return StaticPlotlyRenderer()
 
 def use_plotly_mimetype():
-    "Set plotly's default renderer to `PLOTLY_RENDERER` (figure JSON only, no embedded plotly.js)."
+    "Make `PLOTLY_RENDERER` (plotly JSON, no embedded plotly.js, plus a static PNG) plotly's default renderer."
     import plotly.io as pio
+    if PLOTLY_RENDERER not in pio.renderers: pio.renderers[PLOTLY_RENDERER] = _renderer()
     pio.renderers.default = PLOTLY_RENDERER
     return pio.renderers.default
 

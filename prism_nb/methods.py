@@ -6,7 +6,7 @@ Docs: https://prism-nb.github.io/prism_nb/methods.html.md"""
 
 # %% ../nbs/15_methods.ipynb #01c10d3d
 from __future__ import annotations
-import importlib, time, platform
+import importlib, time, platform, warnings
 from dataclasses import dataclass, field, asdict, fields, is_dataclass
 from pathlib import Path
 import torch, torch.nn as nn
@@ -16,10 +16,11 @@ from .keyframes import KeyframeVideos
 from .condense import condense, condense_config, CondenseConfig
 
 # %% auto #0
-__all__ = ['KINDS', 'METHOD_REGISTRY', 'METHOD_MODULES', 'METHOD_RANGES', 'FEATURE_BATCH', 'CLIP_EPS', 'Condensed',
-           'full_frame_videos', 'MethodSpec', 'register_method', 'available_methods', 'get_method', 'method_ranges',
-           'method_lr_hint', 'method_config', 'per_clip_input', 'teacher_features', 'PeakMemory', 'check_result',
-           'run_method', 'dataset_kind_of', 'save_method', 'condense_dataset']
+__all__ = ['KINDS', 'METHOD_REGISTRY', 'METHOD_MODULES', 'METHOD_RANGES', 'FEATURE_BATCH', 'CLIP_EPS', 'REAL_START_METHODS',
+           'REAL_INITS', 'Condensed', 'full_frame_videos', 'MethodSpec', 'register_method', 'available_methods',
+           'get_method', 'method_ranges', 'method_lr_hint', 'method_config', 'per_clip_input', 'teacher_features',
+           'PeakMemory', 'starts_from_real', 'check_vpc', 'check_result', 'run_method', 'dataset_kind_of',
+           'save_method', 'condense_dataset']
 
 # %% ../nbs/15_methods.ipynb #2c8ac622
 @dataclass
@@ -199,6 +200,31 @@ class PeakMemory:
         return False
 
 # %% ../nbs/15_methods.ipynb #7a6ce5d3
+REAL_START_METHODS = ('mtt', 'datm', 'static-dynamic') # distillation methods that always start from real clips or frames
+REAL_INITS = ('real', 'rded') # `init` values that start from real clips
+
+def starts_from_real(
+    spec, # a registered method (`get_method`)
+    cfg, # its configuration
+) -> bool:
+    "Whether the method draws its starting videos from the real ones: selection, `REAL_START_METHODS`, or `init` in `REAL_INITS`."
+    return spec.kind == 'selection' or spec.name in REAL_START_METHODS or getattr(cfg, 'init', None) in REAL_INITS
+
+def check_vpc(
+    train:VideoSet, # the real training split
+    vpc:int, # videos per class asked for
+    what:str, # the method, for messages
+    from_real:bool, # whether the method starts from real clips
+) -> int:
+    "Refuse (`DataError`) a `vpc` above the real videos of the smallest class when starting from real clips; else warn. Returns `vpc`."
+    counts = torch.bincount(train.labels, minlength=train.n_classes) if len(train) else torch.zeros(0, dtype=torch.long)
+    if not len(counts) or int(counts.min()) >= vpc: return vpc
+    c = int(counts.argmin())
+    msg = f"{what}: class {train.classes[c]!r} has {int(counts[c])} videos, fewer than vpc={vpc}"
+    if from_real: raise DataError(msg + "; this method starts from real clips: lower --vpc or use more data")
+    warnings.warn(msg + ": the synthetic set would be larger than the real one")
+    return vpc
+
 def check_result(
     res:Condensed, # a method's result
     what:str, # the run, for messages
@@ -227,9 +253,7 @@ def run_method(
     spec = get_method(name); device = get_device(device)
     if dataset_kind is None: dataset_kind = dataset_kind_of(train)
     cfg = method_config(name, dataset_kind, vpc, seed, **options)
-    counts = torch.bincount(train.labels, minlength=train.n_classes) if len(train) else torch.zeros(0)
-    if spec.kind == 'selection' and len(counts) and int(counts.min()) < vpc:
-        c = int(counts.argmin()); raise DataError(f"{name}: class {train.classes[c]!r} has {int(counts[c])} videos, fewer than vpc={vpc}")
+    check_vpc(train, vpc, name, starts_from_real(spec, cfg))
     if spec.needs_teacher and teacher is None:
         from prism_nb.teachers import get_teacher
         teacher = get_teacher(train, test, device=device)

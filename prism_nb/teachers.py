@@ -6,7 +6,7 @@ Docs: https://prism-nb.github.io/prism_nb/teachers.html.md"""
 
 # %% ../nbs/08_teachers.ipynb #1bbd92c2
 from __future__ import annotations
-import hashlib, json, time, warnings
+import hashlib, json, sys, time, warnings
 from dataclasses import asdict
 from pathlib import Path
 import torch, torch.nn as nn
@@ -17,8 +17,9 @@ from .evaluate import (get_config, fit, test_report, build_model, arch_name, Nor
                                as_synthetic, teacher_logits)
 
 # %% auto #0
-__all__ = ['TEACHER_KIND', 'TEACHER_EPOCHS', 'TEACHER_BATCH', 'TEACHER_LR', 'TEACHER_DEFAULTS', 'TEACHERS_DIR', 'train_teacher',
-           'save_teacher', 'load_teacher', 'data_fingerprint', 'teacher_key', 'get_teacher', 'soft_labels']
+__all__ = ['TEACHER_KIND', 'TEACHER_EPOCHS', 'TEACHER_BATCH', 'TEACHER_LR', 'TEACHER_DEFAULTS', 'TEACHERS_DIR', 'TEACHER_WHY',
+           'CPU_CLIP_S', 'REF_VOXELS', 'GPU_SPEEDUP', 'train_teacher', 'save_teacher', 'load_teacher',
+           'data_fingerprint', 'teacher_key', 'teacher_note', 'get_teacher', 'soft_labels']
 
 # %% ../nbs/08_teachers.ipynb #17058c9e
 TEACHER_KIND = 'teacher'
@@ -119,6 +120,29 @@ def teacher_key(
     return json.loads(json.dumps(key, sort_keys=True))
 
 # %% ../nbs/08_teachers.ipynb #bf152697
+TEACHER_WHY = ("selection methods (herding, kcenter, rded), EDC and the soft-label protocols (unified, edc) read a network "
+               "trained on the full real set")
+CPU_CLIP_S = 0.012 # rough seconds per clip and epoch of teacher training at 16x32x32 on 2 CPU cores (see `06_models`); scales with T*H*W
+REF_VOXELS = 16 * 32 * 32 # the clip size CPU_CLIP_S was measured at
+GPU_SPEEDUP = 30 # rough factor for a GPU
+
+def _duration(s:float) -> str: return f"{s:.0f} s" if s < 90 else f"{s / 60:.0f} min" if s < 5400 else f"{s / 3600:.1f} h"
+
+def teacher_note(
+    train:VideoSet, # the training set the teacher learns
+    arch, # model name or factory
+    epochs:int, # training epochs
+    path:Path, # the cache entry it will be saved to
+    device:torch.device, # where it trains
+    why:str|None=None, # why it is needed (default `TEACHER_WHY`)
+) -> str:
+    "The announcement printed before a teacher is trained: what, why, roughly how long, and where it is cached."
+    T, (H, W) = train.clip_frames, train.size
+    est = epochs * len(train) * CPU_CLIP_S * T * H * W / REF_VOXELS / (GPU_SPEEDUP if device.type == 'cuda' else 1)
+    name = arch if isinstance(arch, str) else getattr(arch, '__name__', type(arch).__name__)
+    return (f"training a teacher: {name} on {len(train)} videos of {train.name}, {epochs} epochs, once; needed because {why or TEACHER_WHY}; "
+            f"roughly {_duration(est)} on {device.type} (a rough estimate); cached in {path} and loaded from there next time")
+
 def get_teacher(
     train:VideoSet, # the full real training set
     test:VideoSet|None=None, # test set, for the accuracy recorded when the teacher is trained
@@ -128,6 +152,7 @@ def get_teacher(
     seed:int=0, # seed
     device:str|torch.device|None=None, # default `get_device()`
     protocol:str='vdsd', # protocol whose settings are used
+    why:str|None=None, # why a teacher is needed, for the announcement (default `TEACHER_WHY`)
     **cfg, # `EvalConfig` overrides
 ) -> nn.Module:
     "The teacher for `train`, `arch` and the configuration: loaded from the cache, or trained and cached."
@@ -141,6 +166,7 @@ def get_teacher(
             model.from_cache = True
             return model
         except (ArtifactError, DataError, RuntimeError) as e: warnings.warn(f"teacher cache entry {path} unusable ({e}); retraining")
+    print(teacher_note(train, arch, epochs, path, get_device(device), why), file=sys.stderr, flush=True)
     model = train_teacher(train, arch, epochs, seed, test, device, protocol, **{**TEACHER_DEFAULTS, **cfg})
     model.manifest.update(key=key, key_hash=path.name)
     save_teacher(path, model); model.from_cache = False

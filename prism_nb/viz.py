@@ -469,13 +469,17 @@ def _copy_into(fig, new):
         fig.layout.shapes, fig.layout.annotations = new.layout.shapes, new.layout.annotations
 
 class FigurePane:
-    "One figure in a widget: a `FigureWidget` (with anywidget) or a `go.Figure` redrawn into an `Output`."
-    def __init__(self, fig, widget:bool|None=None):
+    "One figure in a widget: a `go.Figure` redrawn into an `Output` (default), or a `FigureWidget` (`widget=True`, with anywidget)."
+    def __init__(self, fig, widget:bool|None=None, shown:bool=False):
         import plotly.graph_objects as go, ipywidgets as widgets
-        self.live = has_figure_widget() if widget is None else widget
+        self.live, self.shown = bool(widget) and has_figure_widget(), shown
         self.figure = go.FigureWidget(fig) if self.live else go.Figure(fig)
         self.widget = self.figure if self.live else widgets.Output()
         self.redraw()
+
+    def show(self):
+        "Mark the pane as on screen: from now on it sends the full figure (with its template, and a static PNG when `static_figures()`)."
+        if not self.shown: self.shown = True; self.redraw()
 
     def update(self, new):
         "Show the figure `new` (copied into `self.figure` in place)."
@@ -484,9 +488,13 @@ class FigurePane:
     def redraw(self):
         "Send the figure to the `Output` widget (nothing to do for a `FigureWidget`)."
         if self.live: return
-        import json
-        self.widget.outputs = ({'output_type': 'display_data', 'metadata': {},
-                                'data': {'application/vnd.plotly.v1+json': json.loads(self.figure.to_json()), 'text/plain': repr(self.figure)[:200]}},)
+        import plotly.io as pio
+        use_plotly_mimetype()
+        fig = self.figure.to_dict()
+        if not self.shown: fig['layout'].pop('template', None) # not on screen yet: the data only, kept small
+        data = pio.renderers[PLOTLY_RENDERER].to_mimebundle(fig) if self.shown else pio.renderers['plotly_mimetype'].to_mimebundle(fig)
+        data['text/plain'] = repr(self.figure)[:200]
+        self.widget.outputs = ({'output_type': 'display_data', 'metadata': {}, 'data': data},)
 
 # %% ../nbs/13_viz.ipynb #f25bc1bf
 def _resolve_source(source, log):
@@ -515,7 +523,7 @@ class RunBrowser(widgets.VBox):
         source, # run folder, VideoSnapshots, (VideoSnapshots, CondenseLog) or (KeyframeVideos, CondenseLog)
         log=None, # run log, when `source` does not bring one
         side:str='min', # initial cosine side
-        figure_widget:bool|None=None, # use FigureWidget (default: when anywidget is installed)
+        figure_widget:bool|None=None, # use FigureWidgets (with anywidget; about 5 MB of plotly.js each when saved) instead of `Output`s
     ):
         self.snapshots, self.run_log, self.is_live = _resolve_source(source, log)
         if not len(self.snapshots): raise ValueError("RunBrowser: no snapshot yet; wait for one with `snapshots.wait()`")
@@ -539,6 +547,11 @@ class RunBrowser(widgets.VBox):
             w.observe(lambda change, parts=parts: self._draw(parts), 'value')
         self.refresh_button.on_click(lambda _: self.refresh())
         self._quiet = False
+
+    def _repr_mimebundle_(self, **kwargs):
+        "Displayed: the panes now send their full figures (see `FigurePane.show`)."
+        for p in self._panes.values(): p.show()
+        return super()._repr_mimebundle_(**kwargs)
 
 PARTS = ('strip', 'frame_view', 'heatmap', 'timeline', 'loss')
 
