@@ -1,6 +1,6 @@
 """Open a bench chart and notebooks exported to HTML in headless Chromium, offline, and fail on a blank page.
 
-    python benchmarks/browser_check.py [--bench results/bench] [--nbs 30_lemma1 31_insertion] [--out results/screenshots]
+    python benchmarks/browser_check.py [--bench results/bench_motion_unified] [--nbs 30_lemma1 31_insertion] [--out results/screenshots]
 
 1. Re-draws the bench chart of `--bench` (its `table.json`) with `prism_nb.bench.write_chart` into a scratch folder, so
    `chart.html` loads `plotly.min.js` from beside it.
@@ -89,7 +89,7 @@ def notebook_page(nb_name:str, work:Path, from_figure:bool=False) -> Path:
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--bench', default='results/bench', help='bench folder whose table.json is charted (default: %(default)s)')
+    ap.add_argument('--bench', default='results/bench_motion_unified', help='bench folder whose table.json is charted (default: %(default)s)')
     ap.add_argument('--nbs', nargs='+', default=['30_lemma1', '31_insertion'], help='notebooks to export and open (default: %(default)s)')
     ap.add_argument('--out', default='results/screenshots', help='folder for the screenshots and check.json (default: %(default)s)')
     a = ap.parse_args(argv)

@@ -53,7 +53,7 @@ class BenchConfig:
     methods:tuple=BENCH_METHODS # method specs (see `parse_method_spec`)
     vpcs:tuple=(1, 5) # videos per class
     seeds:int=3 # seeds 0..seeds-1 per (method, vpc)
-    protocol:str='vdsd' # evaluation protocol
+    protocol:str='unified' # evaluation protocol (the one that separated the methods in the recorded benches; see nbs/33_bench_results)
     archs:tuple=('miniC3D',) # evaluation architectures
     epochs:int|None=None # evaluation epochs (None: the protocol's)
     teacher_epochs:int|None=None # epochs of the teacher of selection methods (None: `prism_nb.teachers.TEACHER_EPOCHS`)
