@@ -20,7 +20,7 @@ import numpy as np, torch
 import prism_nb
 from prism_nb.core import write_json_atomic, get_device
 from prism_nb.cache import load_cached
-from prism_nb.evaluate import get_config, fit, test_report, without_flips, TensorVideos, teacher_logits, training_warnings
+from prism_nb.evaluate import train_and_test, TensorVideos, teacher_logits
 from prism_nb.methods import run_method
 from prism_nb.models import MiniC3D
 
@@ -50,11 +50,10 @@ def spike_stats(curve:list, low:float=LOW_LOSS, ratio:float=SPIKE_RATIO) -> dict
                 final=float(curve[-1]), min=float(min(curve)))
 
 def run(syn, test, protocol, arch, seed, device, teacher=None, **kw):
-    cfg = without_flips(get_config(protocol, **kw), test); t0 = time.time()
-    model, log = fit(syn, cfg, arch, seed, teacher, device, n_classes=test.n_classes, net_frames=test.clip_frames)
-    rep = test_report(model, test, cfg, seed, device); preds = rep.pop('predictions')
-    return dict(top1=rep['top1'], steps=log['steps'], loss_curve=log['loss_curve'], optimizer_resets=log['optimizer_resets'],
-                warnings=training_warnings(log['loss_curve'], preds, test.n_classes), seconds=time.time() - t0, **spike_stats(log['loss_curve']))
+    "One evaluation (`prism_nb.evaluate.train_and_test`) with its loss curve's spike statistics."
+    r = train_and_test(syn, test, protocol, arch, seed, teacher, device, **kw)
+    keep = ('top1', 'steps', 'loss_curve', 'optimizer_resets', 'warnings')
+    return dict({k: r[k] for k in keep}, seconds=r['wall_s'], **spike_stats(r['loss_curve']))
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
