@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse, shutil, sys
 from pathlib import Path
 from prism_nb.core import get_device
-from prism_nb.artifacts import load_data
+from prism_nb.cache import load_data
 from prism_nb.bench import bench, bench_config, bench_cells, cell_dir, open_bench, run_cell, parse_method_spec
 from prism_nb.methods import get_method
 

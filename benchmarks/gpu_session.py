@@ -61,9 +61,9 @@ def main(argv=None):
 
     fe = a.full_data_epochs.split(','); tiny_ep = ['--epochs', '1', '--frame-epochs', '1'] if a.tiny else ['--epochs', fe[0], '--frame-epochs', fe[1]]
     for r, spec in regimes.items():
-        start(f'teacher-{r}', [py(f"from prism_nb.artifacts import load_data; from prism_nb.teachers import get_teacher; tr, te = load_data({spec!r}); "
+        start(f'teacher-{r}', [py(f"from prism_nb.cache import load_data; from prism_nb.teachers import get_teacher; tr, te = load_data({spec!r}); "
                                   f"t = get_teacher(tr, te{', epochs=1' if a.tiny else ''}); print(t.manifest.get('test_top1'))")])
-    start('teacher-fit', [py(f"from prism_nb.artifacts import load_data; from prism_nb.teachers import get_teacher; from prism_nb.evaluate import split_validation; "
+    start('teacher-fit', [py(f"from prism_nb.cache import load_data; from prism_nb.teachers import get_teacher; from prism_nb.evaluate import split_validation; "
                              f"from benchmarks.sweep import VAL_FRACTION; tr, _ = load_data({regimes['smooth']!r}); f, _ = split_validation(tr, VAL_FRACTION); "
                              f"get_teacher(f, None{', epochs=1' if a.tiny else ''})")])
     if 'full-data' in jobs: start('full-data-smooth', [[sys.executable, 'benchmarks/full_data.py', '--data', regimes['smooth'], *tiny_ep, '--batch', '32', '--set', 'optimizer=adamw',

@@ -3,7 +3,7 @@
 What it runs: PRISM and DM condense a MiniUCF-shaped SynthActions set (16-frame clips of 112 x 112) with the MiniUCF presets
 of PRISM's Table A ("Video Dataset Condensation with Progressive Refinement and Insertion for Sparse Motion", arXiv
 2505.22564: lr / real batch per class 1/64 at VPC 1, 25/64 at VPC 5, 50/64 at VPC 10), at VPC 1, 5 and 10 with 3 seeds;
-each condensed set is saved (`prism_nb.methods.save_method`) and evaluated under the `vdsd` protocol (500 epochs) with
+each condensed set is saved (`prism_nb.runs.save_method`) and evaluated under the `vdsd` protocol (500 epochs) with
 MiniC3D (`prism_nb.evaluate.evaluate`). Results go to results/paper_scale.json after every cell, so an interrupted run resumes
 where it stopped (cells already recorded are skipped; --fresh starts over).
 
@@ -39,9 +39,10 @@ import torch
 import prism_nb
 from prism_nb.core import get_device, write_json_atomic
 from prism_nb.datasets import load_dataset, parse_spec
-from prism_nb.artifacts import load_data
+from prism_nb.cache import load_data
 from prism_nb.evaluate import evaluate, get_config, TensorVideos
-from prism_nb.methods import run_method, save_method, method_config
+from prism_nb.methods import run_method, method_config
+from prism_nb.runs import save_method
 from prism_nb.models import get_model
 from prism_nb.synth import MOTIONS
 

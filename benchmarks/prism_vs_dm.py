@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np, torch
 from prism_nb.core import write_json_atomic
 from prism_nb.cache import load_cached
-from prism_nb.artifacts import evaluate_run, read_manifest
-from prism_nb.methods import condense_dataset
+from prism_nb.artifacts import read_manifest
+from prism_nb.runs import condense_dataset, evaluate_run
 
 REAL = dict(init='real') # PRISM from the first and last frame of a real clip (the first PRISM version's initialisation)
 VARIANTS = { # name -> (method, CondenseConfig overrides)

@@ -9,7 +9,8 @@ usage: python benchmarks/record_pair.py --name bench_smooth --work runs/i11_merg
 from __future__ import annotations
 import argparse, json, shutil, sys
 from pathlib import Path
-from prism_nb.bench import bench, BenchConfig, BENCH_FILE, PLOTLY_JS
+from prism_nb.bench import bench, BenchConfig, BENCH_FILE
+from prism_nb.viz import PLOTLY_JS
 
 ROOT = Path(__file__).resolve().parents[1]
 PROTOCOLS = ('vdsd', 'unified')

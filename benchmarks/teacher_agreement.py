@@ -10,7 +10,8 @@ import argparse, json, os, platform, sys, time
 from pathlib import Path
 import numpy as np, torch
 from prism_nb.core import write_json_atomic, get_device
-from prism_nb.artifacts import load_condensed, load_data
+from prism_nb.artifacts import load_condensed
+from prism_nb.cache import load_data
 from prism_nb.bench import BenchConfig, BENCH_FILE, cell_dir
 from prism_nb.evaluate import teacher_logits
 from prism_nb.teachers import get_teacher

@@ -13,7 +13,7 @@ from .core import *
 
 # %% auto #0
 __all__ = ['MOTION_GROUPS', 'motion_group', 'keyframe_table', 'group_means', 'interior_fraction', 'runs_from_folders',
-           'runs_from_bench', 'keyframe_heatmap']
+           'runs_from_bench']
 
 # %% ../nbs/14_analysis.ipynb #3443b2c6
 MOTION_GROUPS = dict(
@@ -80,17 +80,3 @@ def runs_from_bench(
     res = json.loads(Path(path).read_text())['summary'][variant]['runs']
     return [dict(classes=classes, labels=[i * len(classes) // len(r['keyframes']) for i in range(len(r['keyframes']))],
                  keyframes=r['keyframes']) for r in res]
-
-# %% ../nbs/14_analysis.ipynb #ee36b4b1
-def keyframe_heatmap(
-    table:dict, # from `keyframe_table`
-    title:str='where the key frames are', # figure title
-):
-    "Plotly heat map: classes down (grouped by motion), frame positions across, colour = fraction of videos with a key frame."
-    import plotly.graph_objects as go
-    order = sorted(table, key=lambda c: (list(MOTION_GROUPS).index(motion_group(c)) if motion_group(c) else 99, c))
-    z = [table[c]['at'] for c in order]
-    labels = [f"{c} ({table[c]['mean_keys']:.1f})" for c in order]
-    fig = go.Figure(go.Heatmap(z=z, y=labels, colorscale='Blues', zmin=0, zmax=1, colorbar_title='share'))
-    fig.update_layout(title=title, xaxis_title='frame t', yaxis_autorange='reversed', height=120 + 22 * len(order), width=560)
-    return fig

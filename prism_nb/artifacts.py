@@ -1,4 +1,4 @@
-"""A condensed set on disk: `condensed.safetensors` (packed key frames, indices, labels) plus `manifest.json`; loading, rebuilding and rendering.
+"""A condensed set on disk: `condensed.safetensors` (packed key frames, indices, labels) plus `manifest.json`; saving, checking, loading and rebuilding.
 
 Docs: https://prism-nb.github.io/prism_nb/artifacts.html.md"""
 
@@ -13,12 +13,14 @@ from safetensors.torch import load_file
 from .keyframes import BYTES_PER_VALUE
 from .core import *
 from .keyframes import KeyframeVideos
+from .cache import videoset_fingerprint
+from .datasets import absolute_spec
 
 # %% auto #0
 __all__ = ['STORAGE_DTYPES', 'UINT8_SCALE', 'CONDENSED', 'LOG_FILE', 'PART_PREFIX', 'METADATA_PARTS', 'ST_DTYPE',
-           'MAX_EXPANDED_BYTES', 'KEY_COLOUR', 'BORDER', 'GAP', 'encode_frames', 'decode_frames', 'parts_storage',
-           'save_condensed', 'check_manifest', 'check_tensor_header', 'load_condensed', 'check_run', 'load_log',
-           'render_frames', 'render', 'load_data', 'data_fingerprints', 'check_data', 'evaluate_run']
+           'MAX_EXPANDED_BYTES', 'REBUILDERS', 'encode_frames', 'decode_frames', 'parts_storage', 'save_condensed',
+           'check_manifest', 'check_tensor_header', 'register_rebuild', 'load_condensed', 'check_run', 'load_log',
+           'data_fingerprints', 'check_data']
 
 # %% ../nbs/11_artifacts.ipynb #57de3b1a
 STORAGE_DTYPES = dict(float32=torch.float32, float16=torch.float16, uint8=torch.uint8)
@@ -29,7 +31,7 @@ def encode_frames(
     dtype:str='float32', # 'float32', 'float16' or 'uint8'
 ) -> torch.Tensor:
     "Convert float frames to the storage type `dtype`."
-    if dtype not in STORAGE_DTYPES: raise ValueError(f"storage dtype: expected one of {sorted(STORAGE_DTYPES)}, got {dtype!r}")
+    check_choice('storage dtype', dtype, sorted(STORAGE_DTYPES))
     if dtype == 'uint8': return x.detach().clamp(0, 1).mul(UINT8_SCALE).round().to(torch.uint8)
     return x.detach().to(STORAGE_DTYPES[dtype])
 
@@ -59,7 +61,6 @@ def parts_storage(
 
 def _absolute(dataset):
     "A dataset spec with its root made absolute; any other name unchanged."
-    from prism_nb.datasets import absolute_spec
     try: return absolute_spec(dataset)
     except ValueError: return dataset
 
@@ -174,12 +175,21 @@ def _check_values(path, m, tensors):
     return dict(stored_frames=K, storage_bytes=K * per_frame, full_frames=N * T, full_bytes=N * T * per_frame, ratio=K / (N * T))
 
 # %% ../nbs/11_artifacts.ipynb #d9047e94
+REBUILDERS = {} # method name -> `rebuild(parts, manifest, device) -> KeyframeVideos`, filled by `prism_nb.methods.register_method`
+
+def register_rebuild(
+    method:str, # method name, as manifests record it
+    rebuild, # `rebuild(parts, manifest, device) -> KeyframeVideos`
+):
+    "Record how run folders of `method` that store parts turn back into videos."
+    REBUILDERS[method] = rebuild
+
 def _rebuild_parts(path, tensors, m, device):
-    from prism_nb.methods import get_method
-    spec = get_method(m['method'])
-    if spec.rebuild is None: raise ArtifactError(f"{path}: stores parts {m['parts']} but method {m['method']!r} has no rebuild")
+    rebuild = REBUILDERS.get(m['method'])
+    if rebuild is None: raise ArtifactError(f"{path}: stores parts {m['parts']} of method {m['method']!r}, whose rebuild is not registered; "
+                                            "load it with prism_nb.runs.load_run (or import the method's module first)")
     parts = {k[len(PART_PREFIX):]: v for k, v in tensors.items() if k.startswith(PART_PREFIX)}
-    try: return spec.rebuild(parts, m, device)
+    try: return rebuild(parts, m, device)
     except Exception as e: raise ArtifactError(f"{Path(path)/CONDENSED}.safetensors: the {m['method']} parts do not rebuild ({e})") from None
 
 def load_condensed(
@@ -221,69 +231,11 @@ def load_log(
     try: return load_file(str(f))
     except Exception as e: raise ArtifactError(f"{f}: unreadable ({e})") from None
 
-# %% ../nbs/11_artifacts.ipynb #66269b68
-KEY_COLOUR = (255, 40, 40)
-BORDER = 2 # border width around key frames, in output pixels
-GAP = 2 # pixels between tiles
-
-def render_frames(
-    videos:torch.Tensor, # (N, C, T, H, W) float videos in [0, 1]
-    key_mask:torch.Tensor|None=None, # bool (N, T) key frames to mark
-    cols:int|None=None, # videos per row (default: about square)
-    scale:int|None=None, # upscale factor (default: tiles at least 96 px)
-) -> np.ndarray:
-    "A uint8 `(T, H', W', 3)` movie of all videos tiled in a grid, key frames framed in `KEY_COLOUR`."
-    check_video_batch(videos)
-    N, C, T, H, W = videos.shape
-    cols = cols or math.ceil(math.sqrt(N)); rows = math.ceil(N / cols); scale = scale or max(1, math.ceil(96 / H))
-    h, w = H * scale + 2 * BORDER, W * scale + 2 * BORDER
-    out = np.zeros((T, rows * (h + GAP), cols * (w + GAP), 3), np.uint8)
-    v = (videos.detach().clamp(0, 1) * 255).round().to(torch.uint8).repeat_interleave(scale, 3).repeat_interleave(scale, 4)
-    v = v.permute(0, 2, 3, 4, 1).cpu().numpy()
-    for n in range(N):
-        r, c = divmod(n, cols); y, x = r * (h + GAP), c * (w + GAP)
-        if key_mask is not None: out[key_mask[n].cpu().numpy(), y:y + h, x:x + w] = KEY_COLOUR
-        out[:, y + BORDER:y + h - BORDER, x + BORDER:x + w - BORDER] = v[n]
-    return out
-
-# %% ../nbs/11_artifacts.ipynb #f9d925a7
-def render(
-    run:str|Path|KeyframeVideos, # a run folder or `KeyframeVideos`
-    out:str|Path, # output file, `.gif` or `.mp4`
-    fps:int=4, # frames per second
-    overwrite:bool=False, # replace an existing file `out`
-    **kwargs, # passed to `render_frames`
-) -> Path:
-    "Render a condensed set to a GIF or MP4 file with key frames marked (never over a folder, nor over a file unless `overwrite`)."
-    import imageio.v3 as iio
-    out = check_out_file(out, overwrite)
-    if out.suffix not in ('.gif', '.mp4'): raise ValueError(f"{out}: render writes .gif or .mp4, got {out.suffix!r}")
-    kv = load_condensed(run)[0] if not isinstance(run, KeyframeVideos) else run
-    mov = render_frames(kv.expand().detach(), kv.key_mask, **kwargs)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f'.{out.name}.{uuid.uuid4().hex[:8]}.tmp{out.suffix}')
-    if out.suffix == '.gif': iio.imwrite(tmp, mov, extension='.gif', duration=int(1000 / fps), loop=0)
-    elif out.suffix == '.mp4':
-        pad = [(0, 0), (0, mov.shape[1] % 2), (0, mov.shape[2] % 2), (0, 0)]
-        iio.imwrite(tmp, np.pad(mov, pad), plugin='pyav', codec='libx264', fps=fps)
-    apply_umask(tmp); tmp.replace(out)
-    return out
-
-# %% ../nbs/11_artifacts.ipynb #3b7be8b8
-def load_data(
-    spec:str='synth', # dataset spec (see `prism_nb.datasets.parse_spec`)
-    cache:bool=True, # read through the decoded-clip cache
-) -> tuple:
-    "`(train, test)` of the dataset `spec`, through the cache unless `cache=False`."
-    from prism_nb.cache import load_cached
-    from prism_nb.datasets import load_dataset
-    return load_cached(spec) if cache else load_dataset(spec)
-
+# %% ../nbs/11_artifacts.ipynb #623c4dba
 def data_fingerprints(
     **splits, # split name -> `VideoSet` (None is skipped)
 ) -> dict:
     "Split name -> fingerprint (`prism_nb.cache.videoset_fingerprint`) of every split given, as run manifests record them."
-    from prism_nb.cache import videoset_fingerprint
     return {k: videoset_fingerprint(v) for k, v in splits.items() if v is not None}
 
 def check_data(
@@ -297,35 +249,3 @@ def check_data(
         if k in want and got != want[k]:
             raise DataError(f"{run}: the {k} split of {splits[k].name!r} is not the data this set was condensed from "
                             f"(fingerprint {got[:12]}..., manifest.json records {want[k][:12]}...); point the run at its data with --data SPEC")
-
-def _load_run_data(run, m, data):
-    "`(train, test)` of the run's dataset, or of `data` when given; a dataset that cannot be found suggests `--data`."
-    try: return load_data(data or m['dataset'])
-    except DataError as e:
-        if data is not None: raise
-        raise DataError(f"{e}; if the data moved, point the run at it with --data SPEC") from None
-
-def evaluate_run(
-    run:str|Path, # run folder
-    protocol:str='vdsd', # evaluation protocol preset
-    archs='miniC3D', # architecture name or list of names
-    seeds:int=3, # number of seeds
-    epochs:int|None=None, # override the protocol's epochs
-    device:str|None=None, # default `get_device()`
-    test=None, # an already loaded test `VideoSet` (skips loading the manifest's dataset)
-    teacher=None, # teacher for 'soft' / 'multi-sl' labels, used only when the protocol needs one; default: the dataset's cached teacher
-    data:str|None=None, # dataset spec to read instead of the manifest's (moved data); its fingerprint must still match
-    **overrides, # `EvalConfig` fields
-) -> dict:
-    "Evaluate the condensed set in `run` on its dataset's test split (checked against the recorded fingerprint); writes `eval-<protocol>-<arch>.json` into `run`."
-    from prism_nb.evaluate import evaluate, TensorVideos, get_config, protocol_needs_teacher
-    from prism_nb.teachers import get_teacher
-    videos, m = load_condensed(run); train = None
-    if test is None: train, test = _load_run_data(run, m, data)
-    check_data(run, m, train=train, test=test)
-    if not protocol_needs_teacher(get_config(protocol, **overrides), videos.soft_labels is not None): teacher = None
-    elif teacher is None:
-        if train is None: train = _load_run_data(run, m, data)[0]; check_data(run, m, train=train)
-        teacher = get_teacher(train, test, device=device)
-    syn = TensorVideos(videos.expand().detach(), videos.labels, m['classes'], soft=videos.soft_labels, name=f"{m['method']} {Path(run).name}")
-    return evaluate(syn, test, protocol, archs, seeds, epochs, teacher=teacher, out=run, device=device, **overrides)

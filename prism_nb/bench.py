@@ -12,17 +12,21 @@ from pathlib import Path
 import numpy as np, torch
 import prism_nb
 from .core import *
-from .methods import run_method, save_method, get_method, available_methods
-from .artifacts import load_data, evaluate_run, read_manifest, check_run, data_fingerprints, CONDENSED
+from .distributed import is_main, barrier
+from .methods import run_method, get_method, available_methods
+from .artifacts import read_manifest, check_run, data_fingerprints, CONDENSED
+from .cache import load_data
+from .runs import save_method, evaluate_run
+from .teachers import get_teacher, TEACHER_EPOCHS
 from .evaluate import get_config, protocol_needs_teacher, protocol_label
+from .viz import PLOTLY_JS, bench_chart, write_chart
 
 # %% auto #0
 __all__ = ['BENCH_METHODS', 'EXTENDED_METHODS', 'QUICK_ITERATIONS', 'QUICK_EPOCHS', 'QUICK_TEACHER_EPOCHS', 'GRIDS',
-           'COMPATIBLE_FIELDS', 'BENCH_FILE', 'PLOTLY_JS', 'BENCH_ENTRIES', 'TABLE_COLUMNS', 'CSV_COLUMNS',
-           'CHART_COLOURS', 'CHART_SYMBOLS', 'VPC_MARKER', 'parse_method_spec', 'BenchConfig', 'bench_config',
-           'check_bench_out', 'open_bench', 'cell_dir', 'BenchWarning', 'cell_ok', 'set_aside', 'run_cell',
-           'bench_cells', 'storage_matched', 'bench_table', 'write_table', 'chart_style', 'bench_chart', 'write_chart',
-           'machine_info', 'bench']
+           'COMPATIBLE_FIELDS', 'BENCH_FILE', 'BENCH_ENTRIES', 'TABLE_COLUMNS', 'CSV_COLUMNS', 'parse_method_spec',
+           'BenchConfig', 'bench_config', 'check_bench_out', 'open_bench', 'cell_dir', 'BenchWarning', 'cell_ok',
+           'set_aside', 'run_cell', 'bench_cells', 'storage_matched', 'bench_table', 'write_table', 'machine_info',
+           'bench']
 
 # %% ../nbs/20_bench.ipynb #b5a62ccf
 def parse_method_spec(
@@ -73,7 +77,7 @@ def bench_config(
     **overrides, # BenchConfig fields
 ) -> BenchConfig:
     "The `BenchConfig` of a named grid with `overrides`."
-    if grid not in GRIDS: raise ValueError(f"grid: expected one of {list(GRIDS)}, got {grid!r}")
+    check_choice('grid', grid, GRIDS)
     bad = set(overrides) - {f.name for f in fields(BenchConfig)}
     if bad: raise ValueError(f"unknown bench option(s) {sorted(bad)}; valid: {[f.name for f in fields(BenchConfig)]}")
     return BenchConfig(**{**GRIDS[grid], **{k: v for k, v in overrides.items() if v is not None}})
@@ -81,7 +85,6 @@ def bench_config(
 # %% ../nbs/20_bench.ipynb #457f74f1
 BENCH_FILE = 'bench.json'
 
-PLOTLY_JS = 'plotly.min.js' # plotly.js, written once beside `chart.html` so that the chart works offline
 BENCH_ENTRIES = (BENCH_FILE, 'cells', 'table.csv', 'table.json', 'chart.html', PLOTLY_JS) # what a bench folder holds
 
 def check_bench_out(
@@ -111,7 +114,8 @@ def open_bench(
     if diff: raise ArtifactError(f"{f}: written for another bench ({', '.join(f'{k}: {a!r} there, {b!r} here' for k, (a, b) in diff.items())}); use a new --out folder")
     for k in ('methods', 'vpcs'): rec['config'][k] = list(dict.fromkeys(list(old[k]) + list(want[k])))
     rec['config']['seeds'] = max(old['seeds'], want['seeds'])
-    out.mkdir(parents=True, exist_ok=True); write_json_atomic(f, rec)
+    if is_main(): out.mkdir(parents=True, exist_ok=True); write_json_atomic(f, rec)
+    barrier() # under torchrun rank 0 writes, the others read after it
     return rec
 
 def cell_dir(out:str|Path, spec:str, vpc:int, seed:int) -> Path:
@@ -159,13 +163,15 @@ def run_cell(
 ) -> Path:
     "Condense and evaluate one cell unless it is finished; returns its run folder."
     run = cell_dir(out, spec, vpc, seed)
-    if run.exists() and not cell_ok(run): run = set_aside(run)
+    if run.exists() and not cell_ok(run): run = set_aside(run) if is_main() else run
+    barrier()
     if all(_eval_ok(f) for f in _eval_files(run, cfg)): return run
     if not (run/'manifest.json').exists():
         name, opts = parse_method_spec(spec); sp = get_method(name)
         if cfg.iterations is not None and 'iterations' in {f.name for f in fields(sp.config_cls)}: opts.setdefault('iterations', cfg.iterations)
         res = run_method(name, train, vpc, seed, device, teacher if sp.needs_teacher else None, show_progress=False, test=test, **opts)
-        save_method(run, res, cfg.data, train.classes, bench_spec=spec, data_fingerprint=data_fingerprints(train=train, test=test))
+        if is_main(): save_method(run, res, cfg.data, train.classes, bench_spec=spec, data_fingerprint=data_fingerprints(train=train, test=test))
+        barrier() # every rank evaluates the saved run (seeds spread over ranks)
     evaluate_run(run, cfg.protocol, list(cfg.archs), [seed], cfg.epochs, device, test=test, teacher=teacher, **cfg.eval_options)
     return run
 
@@ -224,7 +230,7 @@ def bench_table(
                 rows.append(dict(method=spec, vpc=vpc, arch=arch, protocol=protocol_label(done[0][1]['protocol'], epochs[0]), epochs=epochs[0], seeds=len(done),
                                  **_stats('top1', None if diverged else t1), **_stats('top5', None if diverged else t5), stored_frames=_mean([m['stored_frames'] for m in ms]),
                                  full_frames=ms[0]['full_frames'], storage_bytes=_mean([m['storage_bytes'] for m in ms]),
-                                 storage_mib=_mean([m['storage_bytes'] for m in ms]) / 2**20, condense_s=_mean([m['seconds'] for m in ms]),
+                                 storage_mib=_mean([m['storage_bytes'] for m in ms]) / MIB, condense_s=_mean([m['seconds'] for m in ms]),
                                  peak_memory_mib=_mean([m.get('peak_memory_mib') for m in ms]), eval_s=_mean([e['wall_s'] for _, e in done]),
                                  warned_seeds=sum(bool(e.get('warnings')) for _, e in done), diverged_seeds=diverged,
                                  per_class={c: float(np.mean([e['per_class'][c] for e in ok])) if ok else None for c in done[0][1]['per_class']}))
@@ -239,61 +245,12 @@ def write_table(
     out = Path(out); buf = io.StringIO()
     w = csv.DictWriter(buf, CSV_COLUMNS, lineterminator='\n', extrasaction='ignore'); w.writeheader(); w.writerows(rows)
     paths = dict(csv=out/'table.csv', json=out/'table.json', chart=out/'chart.html')
-    tmp = paths['csv'].with_name('.table.csv.tmp'); tmp.write_text(buf.getvalue()); tmp.replace(paths['csv'])
+    atomic_write(paths['csv'], buf.getvalue())
     write_json_atomic(paths['json'], dict(meta, rows=rows, storage_matched=storage_matched(rows)))
     label = ', '.join(dict.fromkeys(r['protocol'] for r in rows)) or meta['config'].get('eval_options', {}).get('name', meta['config']['protocol'])
     fig = bench_chart(rows, title=f"{meta['config']['data']}: {label} top-1 against storage")
     write_chart(fig, paths['chart'])
     return paths
-
-# a fixed palette and symbol cycle: 20 colours x 13 symbols, so ~15 methods never share a colour or a symbol
-CHART_COLOURS = ('#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f',
-                 '#393b79', '#ad494a', '#637939', '#e7ba52', '#843c39', '#7b4173', '#3182bd', '#31a354', '#756bb1', '#636363')
-CHART_SYMBOLS = ('circle', 'square', 'diamond', 'triangle-up', 'x', 'cross', 'star', 'hexagon', 'triangle-down', 'pentagon',
-                 'hourglass', 'triangle-left', 'star-diamond')
-VPC_MARKER = (8, 4, 24) # marker size of the smallest VPC, growth per larger VPC, largest size
-
-def chart_style(
-    i:int, # the trace's position (a method, or a method and architecture)
-) -> dict:
-    "Marker colour and symbol of the `i`th trace of a chart: distinct for every `i` below `len(CHART_COLOURS)`."
-    return dict(color=CHART_COLOURS[i % len(CHART_COLOURS)], symbol=CHART_SYMBOLS[i % len(CHART_SYMBOLS)])
-
-def bench_chart(
-    rows:list, # from `bench_table`
-    title:str='top-1 against storage', # chart title
-):
-    "Plotly figure: top-1 (mean +- std) against storage (MiB, log axis); a line per method through its VPCs, marker size growing with VPC."
-    import plotly.graph_objects as go
-    fig = go.Figure(); rows = [r for r in rows if r['top1_mean'] is not None] # a diverged row has no accuracy to plot
-    several_archs = len({r['arch'] for r in rows}) > 1
-    vpcs = sorted({r['vpc'] for r in rows}); size = {v: min(VPC_MARKER[0] + VPC_MARKER[1] * k, VPC_MARKER[2]) for k, v in enumerate(vpcs)}
-    for i, key in enumerate(dict.fromkeys((r['method'], r['arch']) for r in rows)):
-        rs = sorted((r for r in rows if (r['method'], r['arch']) == key), key=lambda r: r['vpc'])
-        name = f"{key[0]} ({key[1]})" if several_archs else key[0]
-        fig.add_trace(go.Scatter(x=[r['storage_mib'] for r in rs], y=[r['top1_mean'] for r in rs], error_y=dict(array=[r['top1_std'] for r in rs], thickness=1),
-                                 mode='lines+markers', name=name, line=dict(color=chart_style(i)['color'], width=1.5),
-                                 marker=dict(**chart_style(i), size=[size[r['vpc']] for r in rs], line=dict(width=1, color='white')),
-                                 customdata=[[r['vpc'], r['seeds']] for r in rs],
-                                 hovertemplate=f'<b>{name}</b><br>vpc %{{customdata[0]}} (%{{customdata[1]}} seeds)<br>%{{x:.3f}} MiB<br>top-1 %{{y:.1f}}%<extra></extra>'))
-    fig.update_layout(title=title, xaxis=dict(title='storage (MiB)', type='log'), yaxis_title='top-1 (%)', width=820, height=480,
-                      legend=dict(title=dict(text=f"method (marker size: VPC {', '.join(map(str, vpcs))})")), template='plotly_white')
-    return fig
-
-def write_chart(
-    fig, # a plotly figure
-    path:str|Path, # the HTML file to write
-) -> Path:
-    "Write `fig` to `path` as HTML that loads `PLOTLY_JS` from its own folder (written there once), so that it works offline."
-    from plotly.offline import get_plotlyjs
-    path = Path(path); js = path.with_name(PLOTLY_JS); code = get_plotlyjs()
-    if not js.exists() or js.stat().st_size != len(code.encode()):
-        tmp = js.with_name(f'.{PLOTLY_JS}.tmp'); tmp.write_text(code); tmp.replace(js)
-    tmp = path.with_name(f'.{path.name}.tmp'); fig.write_html(tmp, include_plotlyjs=False, full_html=True)
-    html = tmp.read_text().replace('<head>', f'<head><script src="{PLOTLY_JS}"></script>', 1)
-    tmp.write_text(html); tmp.replace(path)
-    return path
-
 
 # %% ../nbs/20_bench.ipynb #a1d66eb9
 def machine_info() -> dict:
@@ -309,13 +266,14 @@ def bench(
     table_only:bool=False, # run nothing: tabulate the finished cells of `cfg` (e.g. of a stopped bench, or cells merged from another folder)
 ) -> dict:
     "Run every unfinished cell of `cfg` into `out`, then write the table and chart; returns the table record."
-    from prism_nb.teachers import get_teacher, TEACHER_EPOCHS
     cfg = cfg or bench_config(); device = get_device(device); out = Path(out)
     for spec in cfg.methods: parse_method_spec(spec)
     rec = open_bench(out, cfg); t0 = time.time()
     if table_only:
-        rec.update(command=command, machine=machine_info(), tabulated=time.strftime('%Y-%m-%d %H:%M')); write_json_atomic(out/BENCH_FILE, rec)
-        rows = bench_table(out); write_table(out, rows, rec); return dict(rec, rows=rows)
+        rec.update(command=command, machine=machine_info(), tabulated=time.strftime('%Y-%m-%d %H:%M'))
+        rows = bench_table(out)
+        if is_main(): write_json_atomic(out/BENCH_FILE, rec); write_table(out, rows, rec)
+        return dict(rec, rows=rows)
     train, test = load_data(cfg.data)
     for v in cfg.vpcs:
         counts = torch.bincount(train.labels, minlength=train.n_classes); c = int(counts.argmin())
@@ -330,7 +288,6 @@ def bench(
         run_cell(out, spec, vpc, seed, cfg, train, test, device, teacher)
     rec.update(machine=machine_info(), device=str(device), command=command, finished=time.strftime('%Y-%m-%d %H:%M'))
     rec.setdefault('sessions', []).append(dict(grid=asdict(cfg), seconds=time.time() - t0))
-    write_json_atomic(out/BENCH_FILE, rec)
-    rows = bench_table(out)
-    write_table(out, rows, rec)
+    barrier(); rows = bench_table(out)
+    if is_main(): write_json_atomic(out/BENCH_FILE, rec); write_table(out, rows, rec)
     return dict(rec, rows=rows)

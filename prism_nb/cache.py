@@ -6,19 +6,21 @@ Docs: https://prism-nb.github.io/prism_nb/cache.html.md"""
 
 # %% ../nbs/05_cache.ipynb #2b35d278
 from __future__ import annotations
-import hashlib, inspect, json, os, time, warnings
+import hashlib, inspect, json, os, warnings
 from datetime import datetime, timezone
 from pathlib import Path
 import torch
 from .core import *
-from .videos import VideoSet
+from .videos import VideoSet, DatasetSpec
+from .synth import generator_fingerprint
+from .datasets import parse_spec, list_dataset, load_dataset, _given
 
 # %% auto #0
 __all__ = ['VIDEOSET_KIND', 'VIDEOSET_TENSORS', 'VIDEOSET_FIELDS', 'HASH_CHARS', 'FINGERPRINT_CHARS', 'CACHE_ENV',
            'DEFAULT_CACHE_DIR', 'CACHE_KIND', 'CACHE_VERSION', 'CACHE_SPLITS', 'UNCACHED_ARGS', 'videoset_tensors',
            'videoset_meta', 'videoset_from', 'save_videoset', 'load_videoset', 'videosets_equal', 'source_signature',
            'videoset_fingerprint', 'CacheWarning', 'get_cache_dir', 'cache_key', 'entry_path', 'write_entry',
-           'read_entry', 'cached', 'dataset_key', 'load_cached']
+           'read_entry', 'cached', 'dataset_key', 'load_cached', 'load_data']
 
 # %% ../nbs/05_cache.ipynb #93b0c901
 VIDEOSET_KIND = 'videoset'
@@ -211,30 +213,36 @@ def cached(
 UNCACHED_ARGS = ('workers',) # `load_dataset` arguments that do not change the result, left out of the key
 
 def dataset_key(
-    spec, # dataset spec string or `DatasetSpec`
+    spec:str|DatasetSpec, # dataset spec
     **load_kwargs, # keyword arguments of `load_dataset`
-) -> tuple[dict, list|None, Path|None]:
-    "The cache key of a `load_dataset` call, the source files it reads (None for synth) and the dataset root."
-    from prism_nb.datasets import DatasetSpec, parse_spec, list_dataset, _given
+) -> tuple[dict, list|None, DatasetSpec|None]:
+    "The cache key of a `load_dataset` call, the source files it reads and its spec with every option in effect (both None for synth)."
     options = inspect.signature(_given).parameters # the `load_dataset` arguments that become spec options
     unknown = [k for k in load_kwargs if k not in options and k not in UNCACHED_ARGS]
     if unknown: raise TypeError(f"load_dataset() got an unexpected keyword argument {unknown[0]!r}")
     s = parse_spec(spec)
     given = _given(**{k: load_kwargs.get(k) for k in options})
-    if s.kind == 'synth':
-        from prism_nb.synth import generator_fingerprint
-        return dict(spec=str(s), options=given, generator=generator_fingerprint()), None, None
+    if s.kind == 'synth': return dict(spec=str(s), options=given, generator=generator_fingerprint()), None, None
     listing = list_dataset(DatasetSpec(s.kind, s.root, {**s.options, **given}))
-    return dict(spec=str(listing.spec)), listing.sources(), listing.spec.root
+    return dict(spec=str(listing.spec)), listing.sources(), listing.spec
 
 def load_cached(
-    spec, # dataset spec, e.g. 'ucf101:/data/UCF101,size=112' or 'synth:classes=14'
+    spec:str|DatasetSpec, # dataset spec, e.g. 'ucf101:/data/UCF101,size=112' or 'synth:classes=14'
     cache_dir:str|Path|None=None, # cache folder, see `get_cache_dir`
     verify:bool=True, # check the entry's payload checksum (see `read_entry`)
     **load_kwargs, # passed on to `load_dataset` (size, split, max_frames, skip_unreadable, ...)
 ) -> tuple[VideoSet, VideoSet]:
-    "`load_dataset(spec, **load_kwargs)`, decoded once and then read from the cache."
-    from prism_nb.datasets import load_dataset
-    key, files, root = dataset_key(spec, **load_kwargs)
-    signature = None if files is None else source_signature(files, root)
-    return cached(key, lambda: load_dataset(spec, **load_kwargs), cache_dir, signature, verify)
+    "`load_dataset(spec, **load_kwargs)`, decoded once and then read from the cache; both sets carry their parsed `spec`."
+    key, files, used = dataset_key(spec, **load_kwargs)
+    signature = None if files is None else source_signature(files, used.root)
+    sets = cached(key, lambda: load_dataset(spec, **load_kwargs), cache_dir, signature, verify)
+    for vs in sets: vs.spec = used if used is not None else parse_spec(vs.name) # a synth set's name is its spec
+    return sets
+
+# %% ../nbs/05_cache.ipynb #a278898e
+def load_data(
+    spec:str|DatasetSpec='synth', # dataset spec (see `prism_nb.datasets.parse_spec`)
+    cache:bool=True, # read through the decoded-clip cache
+) -> tuple:
+    "`(train, test)` of the dataset `spec`, through the cache unless `cache=False`."
+    return load_cached(spec) if cache else load_dataset(spec)

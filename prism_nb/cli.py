@@ -9,8 +9,22 @@ from __future__ import annotations
 import argparse, json, os, re, sys, time, traceback, warnings
 from dataclasses import fields, MISSING
 from pathlib import Path
+from contextlib import contextmanager, redirect_stdout
+from fastcore.basics import str2bool
+from fastcore.docments import docments
 from .core import *
-from .premise import PREMISE_KEYS, PLACEMENTS
+from .distributed import init_distributed, close_distributed, is_main, rank
+from .synth import synth_actions
+from .datasets import write_ucf101, load_dataset
+from .cache import load_cached
+from .artifacts import check_run
+from .premise import PREMISE_KEYS, PLACEMENTS, premise_report, premise_table
+from .models import MODELS
+from .evaluate import PROTOCOLS, EvalConfig
+from .methods import available_methods, get_method
+from .runs import condense_dataset, evaluate_run
+from .viz import render
+from .bench import BenchConfig, bench, bench_config, GRIDS
 
 # %% auto #0
 __all__ = ['FIXED_FLAGS', 'ALIASES', 'TYPE_NAMES', 'DEBUG_ENV', 'DEMO_ITERATIONS', 'DEMO_EPOCHS', 'METHOD_NOTES',
@@ -18,30 +32,25 @@ __all__ = ['FIXED_FLAGS', 'ALIASES', 'TYPE_NAMES', 'DEBUG_ENV', 'DEMO_ITERATIONS
            'doc_choices', 'field_default', 'option_lines', 'dataclass_options', 'method_options', 'OneLineParser',
            'protocol_lines', 'arch_lines', 'HelpFormatter', 'build_parser', 'cmd_synth', 'accuracy_text', 'run_summary',
            'cmd_condense', 'cmd_bench', 'cmd_methods', 'cmd_protocols', 'cmd_archs', 'cmd_evaluate', 'cmd_render',
-           'cmd_info', 'cmd_premise', 'cmd_demo', 'error_text', 'main']
+           'cmd_info', 'cmd_premise', 'cmd_demo', 'error_text', 'quiet_unless_main', 'main']
 
 # %% ../nbs/21_cli.ipynb #4a0d2b2d
 FIXED_FLAGS = ('vpc', 'seed') # config fields declared as ordinary flags
 ALIASES = {'iters': 'iterations'} # short flag -> config field
 
-def _parse_bool(v):
-    if str(v).lower() in ('1', 'true', 'yes', 'on'): return True
-    if str(v).lower() in ('0', 'false', 'no', 'off'): return False
-    raise ValueError(f"expected a boolean (true/false), got {v!r}")
-
-TYPE_NAMES = {int: 'an integer', float: 'a number', _parse_bool: 'true or false', str: 'text'} # how errors name an expected type
+TYPE_NAMES = {int: 'an integer', float: 'a number', str2bool: 'true or false', str: 'text'} # how errors name an expected type
 
 def _field_type(f):
     t = str(f.type).split('|')[0].strip()
-    return {'int': int, 'float': float, 'bool': _parse_bool}.get(t, str)
+    return {'int': int, 'float': float, 'bool': str2bool}.get(t, str)
 
 def typed(
-    t:type, # int or float (or any converter raising ValueError)
+    t:type, # int, float or `str2bool` (any converter raising ValueError or TypeError)
 ):
     "An argparse `type=` that converts with `t` and, on a bad value, names the expected type (argparse adds the flag)."
     def convert(v):
         try: return t(v)
-        except ValueError: raise argparse.ArgumentTypeError(f"expected {TYPE_NAMES.get(t, t.__name__)}, got {v!r}") from None
+        except (ValueError, TypeError): raise argparse.ArgumentTypeError(f"expected {TYPE_NAMES.get(t, t.__name__)}, got {v!r}") from None
     convert.__name__ = getattr(t, '__name__', 'value'); return convert
 
 def int_list(
@@ -56,7 +65,6 @@ def doc_of(
     name:str, # one of its parameters or fields
 ) -> str:
     "The docments comment of `name` in `src` ('' when it has none)."
-    from fastcore.docments import docments
     return (docments(src).get(name) or '').strip()
 
 def doc_choices(
@@ -77,7 +85,6 @@ def option_lines(
     skip:tuple=FIXED_FLAGS, # fields that are not options here
 ) -> list:
     "One help line per field of `config_cls`: `--flag  description (default: ...; choices: ...)`, taken from its docments."
-    from fastcore.docments import docments
     docs, out = docments(config_cls), []
     for f in fields(config_cls):
         if f.name in skip: continue
@@ -107,7 +114,7 @@ def dataclass_options(
             val = words.pop(0)
         t = _field_type(flds[name])
         try: out[name] = t(val)
-        except ValueError: raise ValueError(f"--{w[2:].partition('=')[0]}: expected {TYPE_NAMES.get(t, 'a value')}, got {val!r}") from None
+        except (ValueError, TypeError): raise ValueError(f"--{w[2:].partition('=')[0]}: expected {TYPE_NAMES.get(t, 'a value')}, got {val!r}") from None
     return out
 
 def method_options(
@@ -115,7 +122,6 @@ def method_options(
     extra:list, # leftover command-line words
 ) -> dict:
     "The method's config fields given as `--field-name value` flags."
-    from prism_nb.methods import get_method
     return dataclass_options(get_method(method).config_cls, extra, f"method {method!r}")
 
 # %% ../nbs/21_cli.ipynb #e79247d3
@@ -145,12 +151,10 @@ ARCH_NOTES = dict( # one line per network of `prism_nb.models.MODELS` that has n
 
 def protocol_lines() -> list:
     "`name  description` for every evaluation protocol."
-    from prism_nb.evaluate import PROTOCOLS
     return [f"  {n:10s} {PROTOCOL_NOTES.get(n, '')}" for n in PROTOCOLS]
 
 def arch_lines() -> list:
     "`name  description` for every network (`prism_nb.models.MODELS`): its note, else its docstring's first line."
-    from prism_nb.models import MODELS
     return [f"  {n:12s} {ARCH_NOTES.get(n) or (m.__doc__ or '').strip().splitlines()[0]}" for n, m in MODELS.items()]
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
@@ -163,12 +167,6 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
 def build_parser() -> argparse.ArgumentParser:
     "The `prism-nb` argument parser with all sub-commands; flag help comes from the docments of the functions and dataclasses behind them."
-    from prism_nb.synth import synth_actions
-    from prism_nb.bench import BenchConfig, bench_config, GRIDS
-    from prism_nb.methods import condense_dataset, available_methods
-    from prism_nb.artifacts import evaluate_run, render
-    from prism_nb.evaluate import PROTOCOLS
-    from prism_nb.models import MODELS
     archs = ', '.join(MODELS)
     def add(parser, flag, src=None, name=None, help=None, **kw):
         "Add `flag` with its help from the docments of `name` (default: the flag's name) in `src`; int/float types name themselves in errors."
@@ -243,8 +241,6 @@ def build_parser() -> argparse.ArgumentParser:
 # %% ../nbs/21_cli.ipynb #5962551e
 def cmd_synth(args):
     "Write SynthActions to `args.out` in the UCF101 layout."
-    from prism_nb.synth import synth_actions
-    from prism_nb.datasets import write_ucf101
     kw = {} if args.noise is None else dict(noise=args.noise)
     t0 = time.time()
     train, test = synth_actions(args.classes, args.train_per_class, args.test_per_class, args.length, args.size, seed=args.seed, **kw)
@@ -267,12 +263,11 @@ def run_summary(
     run:str|Path, # run folder
 ) -> str:
     "A short text summary of a run folder (method, storage, key frames, evaluations), after checking everything in it (`check_run`)."
-    from prism_nb.artifacts import check_run
     m = check_run(run)
     kc = [len(k) for k in m['keyframes']]
     lines = [f"{run}: {m['method']} on {m['dataset']}, {m['n_classes']} classes x {m['vpc']} vpc, {m['frames']} frames at {m['size']}x{m['size']}",
              f"  key frames {m['stored_frames']:g}/{m['full_frames']} ({100 * m['storage_ratio']:.1f}%), per video {min(kc)}-{max(kc)} (mean {sum(kc) / len(kc):.2f})",
-             f"  storage {m['storage_bytes'] / 2**20:.3f} MiB ({m['dtype']}), full-frame {m['full_bytes'] / 2**20:.3f} MiB; "
+             f"  storage {m['storage_bytes'] / MIB:.3f} MiB ({m['dtype']}), full-frame {m['full_bytes'] / MIB:.3f} MiB; "
              + (f"{m['iterations']} iterations in " if m.get('iterations') else 'in ') + f"{m['seconds']:.1f} s, seed {m['seed']}, prism_nb {m['version']}"]
     for f in sorted(Path(run).glob('eval-*.json')):
         try: e = json.loads(f.read_text()); lines.append(f"  {e['protocol']}/{e['arch']}: {accuracy_text(e)}")
@@ -282,19 +277,17 @@ def run_summary(
 # %% ../nbs/21_cli.ipynb #210a5652
 def cmd_condense(args):
     "Condense `args.data` into the run folder `args.out`."
-    from prism_nb.methods import condense_dataset
     run = condense_dataset(args.out, args.data, args.method, args.vpc, args.device, args.dtype, preset=args.preset, seed=args.seed,
                            overwrite=args.overwrite, **method_options(args.method, args.extra))
-    print(run_summary(run)); return run
+    if is_main(): print(run_summary(run)) # under torchrun rank 0 writes the run folder
+    return run
 
 def cmd_bench(args):
     "Run (or resume) a bench and print its table."
-    from prism_nb.bench import bench, bench_config
     ov = dict(data=args.data, methods=args.methods, seeds=args.seeds, protocol=args.protocol, epochs=args.epochs, iterations=args.iterations,
               teacher_epochs=args.teacher_epochs, vpcs=args.vpc,
               archs=args.arch.split(',') if args.arch else None)
     if args.eval_option:
-        from prism_nb.evaluate import EvalConfig
         ov['eval_options'] = dataclass_options(EvalConfig, ['--' + kv for kv in args.eval_option], 'bench --eval-option', skip=('epochs',))
     cfg = bench_config('quick' if args.quick else args.grid, **ov)
     res = bench(args.out, cfg, args.device, command='prism-nb ' + ' '.join(sys.argv[1:]), table_only=args.table_only)
@@ -310,7 +303,6 @@ def cmd_bench(args):
 
 def cmd_methods(args):
     "List the methods, or the options of one method with their defaults."
-    from prism_nb.methods import available_methods, get_method
     if args.name is None:
         for n in available_methods():
             if n.startswith('_'): continue
@@ -324,7 +316,6 @@ def cmd_methods(args):
 
 def cmd_protocols(args):
     "List the evaluation protocols with a line each, then the evaluation options (`EvalConfig` fields)."
-    from prism_nb.evaluate import EvalConfig
     print("evaluation protocols (--protocol):"); print('\n'.join(protocol_lines()))
     print("evaluation options (--field-name VALUE on `evaluate`, --eval-option KEY=VALUE on `bench`; defaults are vdsd's):")
     print('\n'.join(option_lines(EvalConfig, ())))
@@ -335,9 +326,7 @@ def cmd_archs(args):
 
 def cmd_evaluate(args):
     "Evaluate a run folder."
-    from prism_nb.artifacts import evaluate_run
     archs = args.arch.split(',')
-    from prism_nb.evaluate import EvalConfig
     opts = dataclass_options(EvalConfig, args.extra, 'evaluate', skip=('epochs',))
     res = evaluate_run(args.run, args.protocol, archs, args.seeds, args.epochs, args.device, data=args.data,
                        **opts, **(dict(flip=False, test_flip=False) if args.no_flip else {}))
@@ -347,7 +336,6 @@ def cmd_evaluate(args):
 
 def cmd_render(args):
     "Render a run folder."
-    from prism_nb.artifacts import render
     out = render(args.run, args.out, args.fps, overwrite=args.overwrite); print(f"wrote {out}"); return out
 
 def cmd_info(args):
@@ -357,7 +345,6 @@ def cmd_info(args):
 # %% ../nbs/21_cli.ipynb #6ca420c8
 def cmd_premise(args):
     "Print the per-class interpolation residuals of `args.spec` and write the report to `args.json` if given."
-    from prism_nb.premise import premise_report, premise_table
     try: keys = [int(k) for k in args.keys.split(',')]
     except ValueError: raise ValueError(f"--keys: expected comma-separated integers, got {args.keys!r}") from None
     rep = premise_report(args.spec, keys, args.placements.split(','), args.split, args.max_per_class, cache=not args.no_cache,
@@ -369,12 +356,6 @@ def cmd_premise(args):
 # %% ../nbs/21_cli.ipynb #1c8b958f
 def cmd_demo(args, tiny:bool=False):
     "SynthActions -> video files -> UCF101 loader + cache -> PRISM VPC 1 -> vdsd evaluation."
-    import os
-    from prism_nb.synth import synth_actions
-    from prism_nb.datasets import write_ucf101, load_dataset
-    from prism_nb.cache import load_cached
-    from prism_nb.methods import condense_dataset
-    from prism_nb.artifacts import evaluate_run
     out = Path(args.out); t0 = time.time()
     sizes = dict(classes=3, train_per_class=3, test_per_class=2, size=16) if tiny else {}
     train, test = synth_actions(**sizes); t_gen = time.time() - t0
@@ -408,6 +389,12 @@ def error_text(
 COMMANDS = dict(synth=cmd_synth, condense=cmd_condense, bench=cmd_bench, methods=cmd_methods, protocols=cmd_protocols, archs=cmd_archs, evaluate=cmd_evaluate, render=cmd_render, info=cmd_info, premise=cmd_premise, demo=cmd_demo)
 EXTRA_FLAGS = ('condense', 'evaluate') # sub-commands taking config fields as extra flags
 
+@contextmanager
+def quiet_unless_main():
+    "Inside a `torchrun` launch, send the standard output of every rank but rank 0 to nowhere (rank 0 prints the run once)."
+    if is_main(): yield; return
+    with open(os.devnull, 'w') as null, redirect_stdout(null): yield
+
 def main(
     argv:list|None=None, # arguments (default `sys.argv[1:]`)
 ):
@@ -416,8 +403,9 @@ def main(
     if extra and args.command not in EXTRA_FLAGS: parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.extra = extra
     debug = args.debug or os.environ.get(DEBUG_ENV, '').lower() in ('1', 'true', 'yes', 'on')
+    where = f" (rank {rank()})" if init_distributed() else ''
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), quiet_unless_main():
             warnings.showwarning = lambda message, *a, **k: print(f"prism-nb {args.command}: warning: {' '.join(str(message).split())}", file=sys.stderr)
             COMMANDS[args.command](args)
         return 0
@@ -425,5 +413,9 @@ def main(
         print("\ninterrupted: nothing half-written was left behind (outputs are written atomically)", file=sys.stderr); sys.exit(130)
     except Exception as e:
         if debug: traceback.print_exc()
-        print(f"prism-nb {args.command}: error: {error_text(e)}", file=sys.stderr); sys.exit(2)
+        print(f"prism-nb {args.command}{where}: error: {error_text(e)}", file=sys.stderr); sys.exit(2)
+    finally: close_distributed()
 
+
+# %% ../nbs/21_cli.ipynb #4bfa3dd6
+if __name__ == '__main__': sys.exit(main()) # `python -m prism_nb.cli`, which `torchrun -m prism_nb.cli` runs on every rank

@@ -10,18 +10,20 @@ import math
 from dataclasses import dataclass
 import torch, torch.nn as nn, torch.nn.functional as F
 from .core import *
+from .distributed import shard, stream, stream_seed, gather_rows, gather_json, world_size, is_main
 from .videos import VideoSet
 from .keyframes import (KeyframeVideos, insertion_active, INSERT_EPS, DEFAULT_READING, L2_THRESHOLD, INITIAL_KEYS,
-    ABLATION_KEYS, ALL_KEYS, WARMUP, COOLDOWN)
+    ABLATION_KEYS, ALL_KEYS, WARMUP, COOLDOWN, random_insertion_mask)
 from .models import get_model
-from .evaluate import EvalConfig, NORMALISATIONS, check_choice
+from .evaluate import EvalConfig, NORMALISATIONS, config_options
 from .temporal import SAMPLINGS, INTERPOLATIONS, check_temporal, temporal_needed, temporal_view, frames_read
 
 # %% auto #0
 __all__ = ['NORMALISE', 'METHODS', 'OBJECTIVES', 'INITS', 'INSERTIONS', 'SYNTH_VPCS', 'SYNTH_SHARED', 'SYNTH_LR', 'PRESETS',
-           'METHOD_DEFAULTS', 'real_batch', 'normalise_input', 'takes_video', 'NetworkInputs', 'class_means', 'dm_loss',
-           'fresh_network', 'gradient_distance', 'gm_loss', 'CondenseConfig', 'condense_config', 'init_videos',
-           'CondenseLog', 'network_frames', 'condense']
+           'METHOD_DEFAULTS', 'STD_EPS', 'real_batch', 'normalise_input', 'takes_video', 'NetworkInputs', 'class_means',
+           'dm_loss', 'fresh_network', 'gradient_distance', 'gm_loss', 'CondenseConfig', 'condense_config',
+           'init_videos', 'CondenseLog', 'network_frames', 'batch_moments', 'mean_std', 'standardise_backward',
+           'class_mean_embedding', 'condense']
 
 # %% ../nbs/10_condense.ipynb #b3f26937
 def real_batch(
@@ -121,8 +123,7 @@ def gradient_distance(
     distance:str='cos', # 'cos' (sum over output units of 1 - cosine) or 'l2' (squared L2)
 ) -> torch.Tensor:
     "Distance between two lists of parameter gradients."
-    if distance == 'l2': return sum(((a - b) ** 2).sum() for a, b in zip(gs, gr))
-    if distance != 'cos': raise ValueError(f"gm_distance: expected 'cos' or 'l2', got {distance!r}")
+    if check_choice('gm_distance', distance, ('cos', 'l2')) == 'l2': return sum(((a - b) ** 2).sum() for a, b in zip(gs, gr))
     out = 0.
     for a, b in zip(gs, gr):
         if a.ndim == 1: continue
@@ -167,6 +168,7 @@ class CondenseConfig:
     lr:float=1.0 # learning rate of the synthetic videos
     momentum:float=0.95 # SGD momentum of the synthetic videos
     batch_real:int=64 # real clips per class per iteration
+    chunk:int|None=None # real clips embedded per forward pass (bounds memory; default: a class's whole real batch)
     arch:str='miniC3D' # matching network
     normalise:str=NORMALISE # its input normalisation, as in evaluation: 'standardise' (each batch by its own mean/std), 'imagenet' or 'none'
     frames:int|None=None # frames T of a synthetic video; default: the dataset's clip length
@@ -200,6 +202,7 @@ PRESETS = { # (method, dataset kind, vpc) -> overrides; PRISM rows are Table A o
 METHOD_DEFAULTS = dict(prism=dict(), dm=dict(init='real', insertion='none', momentum=0.5, lr=30.0))
 
 # %% ../nbs/10_condense.ipynb #7edf75db
+@config_options(CondenseConfig)
 def condense_config(
     dataset:str|None=None, # dataset kind ('synth', 'miniucf', 'hmdb51', ...) selecting a preset
     method:str='prism', # 'prism' or 'dm'
@@ -207,15 +210,15 @@ def condense_config(
     **overrides, # any `CondenseConfig` field
 ) -> CondenseConfig:
     "A `CondenseConfig`: PRISM defaults, then the method's defaults, then the preset for `(dataset, vpc)`, then `overrides`."
-    if method not in METHODS: raise ValueError(f"method: expected one of {METHODS}, got {method!r}")
+    check_choice('method', method, METHODS)
     bad = set(overrides) - set(CondenseConfig.__dataclass_fields__)
     if bad: raise ValueError(f"unknown condensation options {sorted(bad)}; valid: {sorted(CondenseConfig.__dataclass_fields__)}")
     kw = {**METHOD_DEFAULTS[method], **PRESETS.get((method, dataset, vpc), {}), **overrides}
     cfg = CondenseConfig(method=method, vpc=vpc, **kw)
     for name, value, valid in (('objective', cfg.objective, OBJECTIVES), ('init', cfg.init, INITS), ('insertion', cfg.insertion, INSERTIONS),
                                ('sampling', cfg.sampling, SAMPLINGS), ('interpolation', cfg.interpolation, INTERPOLATIONS),
-                               ('normalise', cfg.normalise, tuple(NORMALISATIONS))):
-        if value not in valid: raise ValueError(f"{name}: expected one of {valid}, got {value!r}")
+                               ('normalise', cfg.normalise, NORMALISATIONS)):
+        check_choice(name, value, valid)
     if cfg.window is not None and cfg.window < 1: raise ValueError(f"window must be >= 1 frames, got {cfg.window}")
     return cfg
 
@@ -223,22 +226,29 @@ def condense_config(
 def init_videos(
     cfg:CondenseConfig, # the run's configuration
     train:VideoSet, # real training split (for 'real' initialisation, shapes and classes)
-    generator:torch.Generator, # random stream
+    classes=None, # the classes to build, in order (default all); each draws from its stream `('class', c)`
     device:str|torch.device|None=None, # where the videos live
+    streams:dict|None=None, # class -> generator, continued by the run (default: fresh streams of `cfg.seed`)
 ) -> KeyframeVideos:
-    "The initial synthetic videos of a run."
+    "The initial synthetic videos of a run: `cfg.vpc` per class of `classes`, class by class."
     device = get_device(device)
+    classes = list(range(train.n_classes)) if classes is None else list(classes)
+    streams = streams if streams is not None else {c: stream(cfg.seed, 'class', c) for c in classes}
     T, (H, W) = cfg.frames or train.clip_frames, train.size
-    labels = torch.arange(train.n_classes).repeat_interleave(cfg.vpc)
     keys = ALL_KEYS if (cfg.method == 'dm' or cfg.init == 'all') else ABLATION_KEYS if cfg.init == 'eight' else INITIAL_KEYS
     if cfg.init == 'real':
         counts = torch.bincount(train.labels, minlength=train.n_classes) # real clips drawn per class: never more than there are videos
         if len(counts) and int(counts.min()) < cfg.vpc:
             c = int(counts.argmin())
             raise DataError(f"{cfg.method} init='real': class {train.classes[c]!r} has {int(counts[c])} videos, fewer than vpc={cfg.vpc}; lower the vpc or use init='noise'")
-        real, _ = real_batch(train, cfg.vpc, generator, T, device=device)
-        return KeyframeVideos.from_real(real, labels, keys=keys, device=device)
-    return KeyframeVideos.from_noise(len(labels), labels, T, (H, W), generator, keys=keys, device=device)
+    parts = []
+    for c in classes:
+        if cfg.init == 'real':
+            real, _ = real_batch(train, cfg.vpc, streams[c], T, classes=[c], device=device)
+            parts.append(KeyframeVideos.from_real(real, c, keys=keys, device=device))
+        else: parts.append(KeyframeVideos.from_noise(cfg.vpc, c, T, (H, W), streams[c], keys=keys, device=device))
+    if not parts: return KeyframeVideos(torch.zeros(0, CHANNELS, T, H, W, device=device), [], torch.zeros(0, T, dtype=torch.bool))
+    return KeyframeVideos(torch.cat([p.frames.detach() for p in parts]), torch.cat([p.labels for p in parts]), torch.cat([p.key_mask for p in parts]))
 
 # %% ../nbs/10_condense.ipynb #d954b6c6
 class CondenseLog:
@@ -252,12 +262,14 @@ class CondenseLog:
     def record(self, it:int, loss:float, key_counts:torch.Tensor):
         self.losses.append(float(loss)); self.key_counts.append(key_counts.to('cpu', torch.int16))
 
-    def record_cos(self, it:int, cl:torch.Tensor, cr:torch.Tensor, inserted:torch.Tensor|None=None):
+    def record_cos(self, it:int, cl:torch.Tensor, cr:torch.Tensor, inserted:torch.Tensor|None=None, any_inserted:bool|None=None):
+        "Record the cosine maps of iteration `it` (every `snapshot_every` iterations, and whenever a frame was inserted in any video of the run: `any_inserted`, default this set's)."
+        if any_inserted is None: any_inserted = inserted is not None and bool(inserted.any())
         if inserted is not None and inserted.any():
             n, t = inserted.nonzero(as_tuple=True)
             self.events += [(it, a, b) for a, b in zip(n.tolist(), t.tolist())]
             self.event_cos += list(zip(cl[n, t].tolist(), cr[n, t].tolist()))
-        if it % self.snapshot_every == 0 or (inserted is not None and inserted.any()):
+        if it % self.snapshot_every == 0 or any_inserted:
             self.cos_iters.append(it); self.cos_left.append(cl.detach().to('cpu', torch.float16)); self.cos_right.append(cr.detach().to('cpu', torch.float16))
 
     def tensors(self) -> dict:
@@ -293,9 +305,51 @@ def network_frames(
     if temporal_needed(T, net_T, cfg.sampling): check_temporal(T, net_T, cfg.sampling, cfg.window, cfg.interpolation)
     return net_T
 
+# %% ../nbs/10_condense.ipynb #0e9bda0d
+STD_EPS = 1e-6 # as `prism_nb.videos.standardise`
+
+def batch_moments(
+    parts:list, # this rank's per-class tensors, in class order
+    n_classes:int, # classes over all ranks (rows of the gathered table)
+) -> torch.Tensor:
+    "`(count, sum, sum of squares)` in float64 over the per-class tensors of every rank, summed in class order."
+    local = torch.tensor([[x.numel(), x.double().sum().item(), x.double().square().sum().item()] for x in parts], dtype=torch.float64).view(-1, 3)
+    return gather_rows(local, n_classes).sum(0)
+
+def mean_std(
+    moments:torch.Tensor, # `(count, sum, sum of squares)` from `batch_moments`
+) -> tuple:
+    "`(mean, unbiased standard deviation)` as Python floats."
+    n, s1, s2 = moments.tolist()
+    mu = s1 / n
+    return mu, (max(s2 - n * mu * mu, 0.) / max(n - 1, 1)) ** 0.5
+
+def standardise_backward(
+    g:torch.Tensor, # gradient of the loss w.r.t. the standardised videos of this rank
+    x:torch.Tensor, # the videos before standardisation (detached)
+    mu:float, # the batch mean used
+    sd:float, # the batch standard deviation used
+    rows:list, # per-class row slices of `x`, in class order
+    n_classes:int, # classes over all ranks
+) -> torch.Tensor:
+    "The gradient w.r.t. `x` of a loss on `(x - mu) / (sd + STD_EPS)` whose `mu` and `sd` are the whole batch's (every rank's) statistics."
+    local = torch.tensor([[g[r].numel(), g[r].double().sum().item(), (g[r].double() * (x[r].double() - mu)).sum().item()] for r in rows],
+                         dtype=torch.float64).view(-1, 3)
+    n, a, b = gather_rows(local, n_classes).sum(0).tolist()
+    s = sd + STD_EPS
+    return g / s - a / (n * s) - b * (x - mu) / (s * s * max(n - 1, 1) * max(sd, STD_EPS))
+
+def class_mean_embedding(
+    net:nn.Module, # frozen embedding network with `embed(x) -> (B, D)`
+    x:torch.Tensor, # (B, C, T, H, W) clips of one class, normalised
+    chunk:int, # clips embedded per forward pass
+) -> torch.Tensor:
+    "The mean embedding `(D,)` of the clips `x`, embedded `chunk` at a time without a graph."
+    with torch.no_grad(): return sum(net.embed(x[i:i + chunk]).sum(0) for i in range(0, len(x), chunk)) / len(x)
+
 # %% ../nbs/10_condense.ipynb #bdb72c01
 def _insertion(cfg, videos, it, log, generator, seen=None):
-    "`(mask, cos_left, cos_right)` of this iteration; mask None outside the insertion window, cosines None when not needed."
+    "`(mask, cos_left, cos_right)` of this iteration; mask None outside the insertion window, cosines None when not needed. `generator`: one stream, or class -> stream (videos `vpc` per class, in order)."
     active = cfg.method == 'prism' and cfg.insertion != 'none' and insertion_active(it, cfg.iterations, cfg.warmup, cfg.cooldown)
     if cfg.method != 'prism' or not (active or it % log.snapshot_every == 0): return None, None, None
     cl, cr = videos.cosines(cfg.reading)
@@ -303,44 +357,134 @@ def _insertion(cfg, videos, it, log, generator, seen=None):
     if cfg.insertion == 'cosine': mask = (cl < cfg.eps) & (cr < cfg.eps)
     else: mask = videos.insertion_mask(cfg.eps, cfg.reading, 'l2' if cfg.insertion == 'l2' else 'cosine', cfg.l2_threshold)
     if seen is not None: mask = mask & seen
-    if cfg.insertion == 'random': mask = videos.random_insertion(mask, generator)
+    if cfg.insertion == 'random':
+        if not isinstance(generator, dict): mask = videos.random_insertion(mask, generator)
+        else:
+            km, v = videos.key_mask, cfg.vpc
+            mask = torch.cat([random_insertion_mask(km[i * v:(i + 1) * v], (mask & ~km)[i * v:(i + 1) * v].sum(1), g)
+                              for i, g in enumerate(generator.values())]) if generator else mask
     return mask, cl, cr
 
 # %% ../nbs/10_condense.ipynb #be99aca0
+def _gather_videos(videos, n_classes, vpc):
+    "The synthetic videos of every rank's classes, on every rank."
+    if world_size() == 1: return videos
+    def rows(t): return gather_rows(t.reshape(-1, vpc, *t.shape[1:]), n_classes).reshape(-1, *t.shape[1:])
+    return KeyframeVideos(rows(videos.frames.detach()), rows(videos.labels), rows(videos.key_mask.to(torch.uint8)).bool())
+
+def _gather_log(log, mine, n_classes, vpc):
+    "The run log with every rank's videos: key counts, cosine maps and insertion events re-indexed to the whole set."
+    if world_size() == 1: return log
+    def per_video(ts): # list over iterations of (n_local, ...) -> list of (n_all, ...)
+        if not ts: return ts
+        t = torch.stack(ts).transpose(0, 1) # (n_local, S, ...)
+        full = gather_rows(t.reshape(-1, vpc, *t.shape[1:]), n_classes)
+        return list(full.reshape(-1, *t.shape[1:]).transpose(0, 1).unbind(0))
+    full = CondenseLog(n_classes * vpc, log.frames, log.iterations)
+    full.snapshot_every, full.losses, full.cos_iters = log.snapshot_every, log.losses, log.cos_iters
+    full.key_counts, full.cos_left, full.cos_right = per_video(log.key_counts), per_video(log.cos_left), per_video(log.cos_right)
+    offset = mine[0] * vpc if mine else 0
+    events = gather_json([(it, v + offset, t, *cos) for (it, v, t), cos in zip(log.events, log.event_cos)])
+    merged = sorted(e for rank_events in events for e in rank_events)
+    full.events, full.event_cos = [tuple(e[:3]) for e in merged], [tuple(e[3:]) for e in merged]
+    return full
+
+def _any_inserted(mask):
+    "Whether any video of the run (any rank's) got a frame this iteration."
+    if mask is None: return None
+    return any(gather_json(bool(mask.any())))
+
+def _dm_iteration(cfg, net, videos, train, streams, mine, net_T, class_index, device, view):
+    "One class-by-class DM step of this rank's classes: `(loss summed over every rank's classes in class order, window index or None)`."
+    vpc, n_classes, standardised = cfg.vpc, train.n_classes, cfg.normalise == 'standardise'
+    rows = [slice(i * vpc, (i + 1) * vpc) for i in range(len(mine))]
+    def reals(c): return real_batch(train, cfg.batch_real, streams[c], net_T, classes=[c], device=device, class_index=class_index)[0]
+    x, index = view(videos.expand())
+    if standardised:
+        states = [streams[c].get_state() for c in mine]
+        mr, sr = mean_std(batch_moments([reals(c) for c in mine], n_classes)) # the real batch's statistics; then the same clips again
+        for c, s in zip(mine, states): streams[c].set_state(s)
+        mu, sd = mean_std(batch_moments([x[r].detach() for r in rows], n_classes))
+        xh = ((x.detach() - mu) / (sd + STD_EPS)).requires_grad_()
+    else: xn = normalise_input(x, cfg.normalise); xh = xn.detach().requires_grad_()
+    losses = []
+    for c, r in zip(mine, rows):
+        real = reals(c); real = (real - mr) / (sr + STD_EPS) if standardised else normalise_input(real, cfg.normalise)
+        loss = ((class_mean_embedding(net, real, cfg.chunk or cfg.batch_real) - net.embed(xh[r]).mean(0)) ** 2).sum()
+        loss.backward(); losses.append(loss.detach().double().cpu()); del real
+    if standardised: x.backward(standardise_backward(xh.grad, x.detach(), mu, sd, rows, n_classes))
+    else: xn.backward(xh.grad)
+    return gather_rows(torch.stack(losses) if losses else torch.zeros(0, dtype=torch.float64), n_classes).sum(), index
+
 def condense(
+    train:VideoSet, # real training split
+    cfg:CondenseConfig|None=None, # hyper-parameters (default `condense_config()`)
+    device:str|torch.device|None=None, # default `get_device()`
+    callback=None, # called as `callback(it, videos, log)` after every iteration (with this rank's videos under torchrun)
+    show_progress:bool|None=None, # progress bar (default: on, except in tests)
+) -> tuple[KeyframeVideos, CondenseLog]:
+    "Run a condensation and return the synthetic `KeyframeVideos` and the `CondenseLog` (the whole run on every rank under `torchrun`)."
+    cfg, device = cfg or condense_config(), get_device(device)
+    if cfg.objective == 'gm': return _condense_gm(train, cfg, device, callback, show_progress)
+    seed_everything(cfg.seed); net_T = network_frames(cfg, train); n_classes, class_index = train.n_classes, train.class_indices()
+    mine = list(shard(n_classes)); streams = {c: stream(cfg.seed, 'class', c) for c in mine}
+    videos = init_videos(cfg, train, mine, device, streams)
+    T = videos.n_frames; temporal = temporal_needed(T, net_T, cfg.sampling)
+    if temporal and world_size() > 1: raise ValueError(f"sampling={cfg.sampling!r} draws windows over all videos at once and cannot shard by class; run it in one process")
+    views = stream(cfg.seed, 'views')
+    def view(x): return temporal_view(x, net_T, cfg.sampling, cfg.window, cfg.interpolation, views) if temporal else (x, None)
+    net = get_model(cfg.arch, n_classes, net_T, train.size[0]).to(device)
+    opt = torch.optim.SGD([videos.frames], lr=cfg.lr, momentum=cfg.momentum)
+    log = CondenseLog(videos.n_videos, T, cfg.iterations, cfg.cos_snapshots)
+    what = f'{cfg.method} vpc={cfg.vpc}'
+    bar = progress(range(cfg.iterations), desc=what, disable=(None if show_progress is None else not show_progress) if is_main() else True)
+    for it in bar:
+        torch.manual_seed(stream_seed(cfg.seed, 'network', it)); fresh_network(net); net.eval() # the same network on every rank
+        opt.zero_grad(set_to_none=False)
+        loss, index = _dm_iteration(cfg, net, videos, train, streams, mine, net_T, class_index, device, view)
+        seen = None if index is None else frames_read(index, T)
+        mask, cos_l, cos_r = _insertion(cfg, videos, it, log, streams, seen)
+        opt.step()
+        if cos_l is not None: log.record_cos(it, cos_l, cos_r, mask, _any_inserted(mask))
+        if mask is not None: videos.insert(mask, opt)
+        check_finite(it, what, lr_hint(cfg.lr), loss=loss)
+        check_finite(it, what, lr_hint(cfg.lr), VIDEO_LIMIT, videos=videos.frames)
+        log.record(it, loss.item(), videos.key_counts)
+        if callback is not None: callback(it, videos, log)
+        if it % 10 == 0 and hasattr(bar, 'set_postfix'): bar.set_postfix(loss=f'{loss.item():.3g}', keys=f'{videos.n_keyframes / max(1, videos.n_videos):.1f}')
+    return _gather_videos(videos, n_classes, cfg.vpc), _gather_log(log, mine, n_classes, cfg.vpc)
+
+def _condense_gm(
     train:VideoSet, # real training split
     cfg:CondenseConfig|None=None, # hyper-parameters (default `condense_config()`)
     device:str|torch.device|None=None, # default `get_device()`
     callback=None, # called as `callback(it, videos, log)` after every iteration
     show_progress:bool|None=None, # progress bar (default: on, except in tests)
 ) -> tuple[KeyframeVideos, CondenseLog]:
-    "Run a condensation and return the synthetic `KeyframeVideos` and the `CondenseLog`."
+    "The `gm` objective: one network trained on the whole synthetic set, in one process."
+    if world_size() > 1: raise ValueError("objective='gm' trains one network on the whole synthetic set and cannot shard by class; run it in one process")
     cfg, device = cfg or condense_config(), get_device(device)
     g = seed_everything(cfg.seed); net_T = network_frames(cfg, train)
-    videos = init_videos(cfg, train, g, device)
+    videos = init_videos(cfg, train, None, device)
     T, n_classes, class_index = videos.n_frames, train.n_classes, train.class_indices()
     temporal = temporal_needed(T, net_T, cfg.sampling)
     def view(x): return temporal_view(x, net_T, cfg.sampling, cfg.window, cfg.interpolation, g) if temporal else (x, None)
     net = get_model(cfg.arch, n_classes, net_T, train.size[0]).to(device)
     opt = torch.optim.SGD([videos.frames], lr=cfg.lr, momentum=cfg.momentum)
-    net_opt = torch.optim.SGD(net.parameters(), lr=cfg.net_lr, momentum=0.5) if cfg.objective == 'gm' else None
+    net_opt = torch.optim.SGD(net.parameters(), lr=cfg.net_lr, momentum=0.5)
     log = CondenseLog(videos.n_videos, T, cfg.iterations, cfg.cos_snapshots)
     bar = progress(range(cfg.iterations), desc=f'{cfg.method} vpc={cfg.vpc}', disable=None if show_progress is None else not show_progress)
     for it in bar:
         real, real_labels = real_batch(train, cfg.batch_real, g, net_T, device=device, class_index=class_index)
         syn, index = view(videos.expand())
         real, syn = normalise_input(real, cfg.normalise), normalise_input(syn, cfg.normalise)
-        if cfg.objective == 'dm':
-            fresh_network(net); net.eval()
-            loss = dm_loss(net, real, real_labels, syn, videos.labels, n_classes)
-        else:
-            if it % cfg.reinit_every == 0: fresh_network(net, trainable=True)
-            net.train()
-            loss = gm_loss(net, real, real_labels, syn, videos.labels, n_classes, cfg.gm_distance)
+        if it % cfg.reinit_every == 0: fresh_network(net, trainable=True)
+        net.train()
+        loss = gm_loss(net, real, real_labels, syn, videos.labels, n_classes, cfg.gm_distance)
         opt.zero_grad(set_to_none=False); loss.backward()
         mask, cos_l, cos_r = _insertion(cfg, videos, it, log, g, None if index is None else frames_read(index, T))
         opt.step()
-        if cfg.objective == 'gm': _train_on_synthetic(net, net_opt, videos, cfg.inner_steps, view, cfg.normalise)
+        _train_on_synthetic(net, net_opt, videos, cfg.inner_steps, view, cfg.normalise)
         if cos_l is not None: log.record_cos(it, cos_l, cos_r, mask)
         if mask is not None: videos.insert(mask, opt)
         check_finite(it, f'{cfg.method} vpc={cfg.vpc}', lr_hint(cfg.lr), loss=loss)

@@ -6,7 +6,8 @@ Docs: https://prism-nb.github.io/prism_nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #9d0797fa
 from __future__ import annotations
-import base64, fcntl, hashlib, json, math, os, random, shutil, sys, tempfile, uuid
+import base64, dataclasses, fcntl, hashlib, json, math, os, random, shutil, sys, tempfile, uuid, warnings
+from concurrent.futures import ThreadPoolExecutor
 from fastcore.imports import IN_NOTEBOOK
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,20 +15,23 @@ import numpy as np, torch
 from safetensors.torch import save_file, load_file
 from tqdm.auto import tqdm
 import prism_nb
+from .distributed import is_main
 
 # %% auto #0
-__all__ = ['VIDEO_LAYOUT', 'CHANNELS', 'PLOTLY_RENDERER', 'STATIC_ENV', 'STATIC_SCALE', 'VIDEO_LIMIT', 'POSITIVE', 'NON_NEGATIVE',
-           'AT_LEAST_ONE', 'FRACTION', 'BELOW_ONE', 'COSINE', 'LOCK_ENV', 'STALE_PATTERNS', 'FORMAT_VERSION',
-           'MANIFEST', 'ST_DTYPES', 'MAX_HEADER', 'CHECKSUM_CHUNK', 'RUN_FILES', 'BENCH_MARK', 'check_video_batch',
-           'in_test', 'get_device', 'cuda_or_skip', 'seed_everything', 'progress', 'static_figures', 'static_png',
-           'use_plotly_mimetype', 'DataError', 'ArtifactError', 'DivergedError', 'OutputError', 'lr_hint',
-           'check_finite', 'check_numbers', 'strict_json', 'json_text', 'umask', 'apply_umask', 'lock_file',
-           'path_lock', 'clean_stale', 'atomic_dir', 'write_json_atomic', 'safetensors_header', 'file_checksum',
-           'save_artifact', 'read_manifest', 'verify_checksum', 'load_artifact', 'check_out', 'check_out_file']
+__all__ = ['VIDEO_LAYOUT', 'CHANNELS', 'MIB', 'PLOTLY_RENDERER', 'STATIC_ENV', 'STATIC_SCALE', 'VIDEO_LIMIT', 'POSITIVE',
+           'NON_NEGATIVE', 'AT_LEAST_ONE', 'FRACTION', 'BELOW_ONE', 'COSINE', 'LOCK_ENV', 'STALE_PATTERNS',
+           'FORMAT_VERSION', 'MANIFEST', 'ST_DTYPES', 'MAX_HEADER', 'CHECKSUM_CHUNK', 'RUN_FILES', 'BENCH_MARK',
+           'FOLDER_GUARDS', 'check_video_batch', 'in_test', 'get_device', 'cuda_or_skip', 'seed_everything', 'progress',
+           'static_figures', 'static_png', 'use_plotly_mimetype', 'DataError', 'ArtifactError', 'DivergedError',
+           'OutputError', 'lr_hint', 'check_finite', 'check_numbers', 'check_choice', 'strict_json', 'json_text',
+           'umask', 'apply_umask', 'lock_file', 'path_lock', 'clean_stale', 'atomic_dir', 'atomic_write',
+           'write_json_atomic', 'safetensors_header', 'file_checksum', 'save_artifact', 'read_manifest',
+           'verify_checksum', 'load_artifact', 'register_folder_guard', 'check_out', 'check_out_file', 'PeakMemory']
 
 # %% ../nbs/00_core.ipynb #c345496e
 VIDEO_LAYOUT = "BCTHW"
 CHANNELS = 3
+MIB = 2**20 # bytes in a mebibyte: the unit of every storage and memory figure
 
 # %% ../nbs/00_core.ipynb #c8104874
 def check_video_batch(
@@ -87,8 +91,9 @@ def progress(
     disable:bool|None=None, # force the bar off (True) or on (False); default: off in tests and when output is not a terminal
     **kwargs, # passed on to `tqdm`
 ):
-    "A `tqdm` progress bar that is hidden while testing and when its output goes to a file or a pipe."
+    "A `tqdm` progress bar that is hidden while testing, when its output goes to a file or a pipe, and on every rank but 0 under `torchrun`."
     if disable is None: disable = in_test() or not _interactive()
+    if not is_main(): disable = True
     return tqdm(iterable, desc=desc, total=total, disable=disable, leave=False, **kwargs)
 
 # %% ../nbs/00_core.ipynb #d9aa636c
@@ -108,7 +113,6 @@ def static_png(
 ) -> bytes|None:
     "PNG bytes of `fig` drawn by kaleido, or None when kaleido or a Chrome/Chromium browser is missing."
     if 'failed' in _static_state: return None
-    import warnings
     try:
         import kaleido, plotly.io as pio
         with warnings.catch_warnings():
@@ -189,8 +193,7 @@ def check_numbers(
     what:str='options', # the configuration's name, for messages
 ):
     "Raise a `ValueError` naming the field unless every number in `obj` is finite and each field in `rules` passes its test."
-    from dataclasses import fields as _fields
-    for f in _fields(obj):
+    for f in dataclasses.fields(obj):
         v = getattr(obj, f.name)
         for x in (v if isinstance(v, (tuple, list)) else (v,)):
             if isinstance(x, (int, float)) and not isinstance(x, bool) and not math.isfinite(x):
@@ -198,6 +201,16 @@ def check_numbers(
         if f.name in (rules or {}) and isinstance(v, (int, float)) and not isinstance(v, bool) and not rules[f.name][0](v):
             raise ValueError(f"{what}: {f.name} must be {rules[f.name][1]}, got {v}")
     return obj
+
+# %% ../nbs/00_core.ipynb #e1b7307f
+def check_choice(
+    kind:str, # what the value is, for the message ('placement', 'loss', ...)
+    value, # the value given
+    valid, # the accepted values (any collection; a dict's keys)
+):
+    "Return `value`; raise a `ValueError` naming `kind` and listing `valid` unless `value` is one of them."
+    if value not in valid: raise ValueError(f"{kind}: expected one of {list(valid)}, got {value!r}")
+    return value
 
 # %% ../nbs/00_core.ipynb #20a79ba0
 def strict_json(
@@ -295,21 +308,33 @@ def atomic_dir(
             if tmp.exists(): shutil.rmtree(tmp, ignore_errors=True)
 
 # %% ../nbs/00_core.ipynb #26e3ed6b
+def atomic_write(
+    path:str|Path, # destination file
+    data:str|bytes, # its contents: text (UTF-8) or bytes
+) -> Path:
+    "Write `data` to `path` through a temporary file in the same folder and an atomic `os.replace`: readers see the old file or the new one, never a part."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent/f'.{path.name}.{uuid.uuid4().hex[:8]}.tmp' # a `STALE_PATTERNS` name: a killed write is cleaned by the next locked save
+    try:
+        if isinstance(data, str): tmp.write_text(data, encoding='utf-8')
+        else: tmp.write_bytes(data) # created with the umask's permissions (0666 & ~umask), like every file prism_nb writes
+        os.replace(tmp, path)
+    finally: tmp.unlink(missing_ok=True)
+    return path
+
 def write_json_atomic(
     path:str|Path, # destination file
     obj, # anything `json.dumps` accepts
-):
-    "Write `obj` as indented strict JSON (see `json_text`) to `path` through a temporary file and an atomic rename, under the lock of `path`."
+) -> Path:
+    "Write `obj` as indented strict JSON (see `json_text`) to `path` with `atomic_write`, under the lock of `path`."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True); text = json_text(obj)
     with path_lock(path):
         clean_stale(path)
-        tmp = path.parent/f'.{path.name}.{uuid.uuid4().hex[:8]}.tmp'
-        tmp.write_text(text); os.replace(tmp, path)
-    return path
+        return atomic_write(path, text)
 
 # %% ../nbs/00_core.ipynb #5ac18bf9
 ST_DTYPES = dict(F64=8, F32=4, F16=2, BF16=2, I64=8, I32=4, I16=2, I8=1, U8=1, BOOL=1, U16=2, U32=4, U64=8) # safetensors dtype -> bytes
-MAX_HEADER = 100 * 2**20 # largest safetensors header read (bytes)
+MAX_HEADER = 100 * MIB # largest safetensors header read (bytes)
 CHECKSUM_CHUNK = 2**25 # bytes per chunk: a larger file is hashed chunk by chunk in parallel threads (hashlib releases the GIL)
 
 def safetensors_header(
@@ -350,7 +375,6 @@ def file_checksum(
     f:str|Path, # any file
 ) -> str:
     "The BLAKE2b hex digest of `f`'s bytes; of a file larger than `CHECKSUM_CHUNK`, the BLAKE2b of its chunks' digests."
-    from concurrent.futures import ThreadPoolExecutor
     size = Path(f).stat().st_size; fd = os.open(f, os.O_RDONLY)
     try:
         if size <= CHECKSUM_CHUNK: return hashlib.blake2b(os.pread(fd, size, 0)).hexdigest()
@@ -434,13 +458,19 @@ def _foreign(path:Path) -> list:
     "Entries of the folder `path` that prism_nb does not write into artifact folders."
     return sorted(p.name for p in path.iterdir() if not any(p.match(pat) for pat in RUN_FILES) or p.is_dir())
 
+FOLDER_GUARDS = {} # name -> function(folder) -> what the folder is (e.g. 'a dataset root'), or None; filled by the modules that know such folders
+
+def register_folder_guard(
+    name:str, # the guard's name (a second registration replaces the first)
+    describe, # function(folder: Path) -> str|None: what the folder is, when `check_out` must never replace it
+):
+    "Teach `check_out` a kind of folder it must refuse (the datasets module registers dataset roots); return `describe`."
+    FOLDER_GUARDS[name] = describe; return describe
+
 def _what(path:Path) -> str:
     "What the non-empty folder `path` is, for messages."
-    from prism_nb.datasets import dataset_roots
     if (path/BENCH_MARK).exists(): return 'a bench folder'
-    roots = dataset_roots(path)
-    if roots: return 'a dataset root' if roots[0] == path else f"a folder that contains the dataset {roots[0]}"
-    return 'a folder that prism_nb did not write'
+    return next((w for w in (g(path) for g in FOLDER_GUARDS.values()) if w), 'a folder that prism_nb did not write')
 
 def check_out(
     path:str|Path, # the artifact folder a command will write
@@ -474,3 +504,25 @@ def check_out_file(
     if path.is_dir(): raise OutputError(f"{path}: is a folder, expected a file path")
     if path.exists() and not overwrite: raise OutputError(f"{path}: exists; pass --overwrite (overwrite=True) to replace it")
     return path
+
+# %% ../nbs/00_core.ipynb #c65b8b9b
+def _status_mib(key):
+    for line in Path('/proc/self/status').read_text().splitlines():
+        if line.startswith(key + ':'): return int(line.split()[1]) / 1024
+    return None
+
+class PeakMemory:
+    "Context manager measuring the peak memory (MiB) used inside the block above its start: `.mib` afterwards."
+    def __init__(self, device:str|torch.device|None=None): self.device, self.mib = torch.device(get_device(device)), None
+    def __enter__(self):
+        if self.device.type == 'cuda':
+            torch.cuda.synchronize(self.device); torch.cuda.reset_peak_memory_stats(self.device); self.base = torch.cuda.memory_allocated(self.device)
+        else:
+            try: Path('/proc/self/clear_refs').write_text('5'); self.base = _status_mib('VmRSS')
+            except OSError: self.base = None
+        return self
+    def __exit__(self, *exc):
+        if self.device.type == 'cuda':
+            torch.cuda.synchronize(self.device); self.mib = (torch.cuda.max_memory_allocated(self.device) - self.base) / MIB
+        elif self.base is not None: self.mib = _status_mib('VmHWM') - self.base
+        return False

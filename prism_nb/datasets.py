@@ -7,28 +7,30 @@ Docs: https://prism-nb.github.io/prism_nb/datasets.html.md"""
 # %% ../nbs/04_datasets.ipynb #13f8076a
 from __future__ import annotations
 import csv, json, os, re, warnings
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-import torch
 from .core import *
-from .videos import VideoSet
+from .videos import VideoSet, DatasetSpec, QUOTES, quote_root
 from .io import *
+from .synth import synth_actions, parse_synth_spec
+from .published import miniucf_classes
+_all_ = ['DatasetSpec', 'QUOTES', 'quote_root'] # defined in prism_nb.videos; still importable from here
 
 # %% auto #0
-__all__ = ['DATASET_KINDS', 'KIND_ALIASES', 'LAYOUTS', 'LAYOUT_WORDS', 'REAL_OPTIONS', 'CLIP_OPTIONS', 'TRUE_WORDS',
-           'FALSE_WORDS', 'DATASET_DEFAULTS', 'DATASET_SPLITS', 'QUOTES', 'DECODE_WORKERS', 'UCF_VIDEO_DIR',
-           'UCF_SPLIT_DIRS', 'MINIUCF_CLASSES', 'HMDB_SPLIT_DIR', 'HMDB_VIDEO_DIR', 'HMDB_TAGS', 'SSV2_FILES',
-           'SSV2_VIDEO_DIR', 'K400_DIR', 'K400_SPLITS', 'K400_COLUMNS', 'FOLDER_SPLITS', 'LISTERS', 'NAME_OMITS',
-           'CLIPS_PER_GROUP', 'DATASET_MARK', 'ROOT_MARKERS', 'ROOT_SEARCH_DEPTH', 'ROOT_SEARCH_LIMIT', 'UCF_LIST_EXT',
-           'DatasetSpec', 'quote_root', 'parse_spec', 'VideoEntry', 'VideoFinder', 'decode_entries', 'ucf101_lister',
-           'miniucf_lister', 'hmdb51_lister', 'ssv2_lister', 'kinetics400_lister', 'folder_lister', 'DatasetListing',
-           'list_dataset', 'load_dataset', 'ucf_class_name', 'is_dataset_root', 'dataset_roots', 'absolute_spec',
-           'check_dataset_out', 'write_ucf101']
+__all__ = ['LAYOUTS', 'LAYOUT_WORDS', 'REAL_OPTIONS', 'CLIP_OPTIONS', 'TRUE_WORDS', 'FALSE_WORDS', 'DEFAULT_OPTIONS',
+           'DATASET_REGISTRY', 'DATASET_KINDS', 'KIND_ALIASES', 'DATASET_DEFAULTS', 'DATASET_SPLITS', 'LISTERS',
+           'UCF_VIDEO_DIR', 'UCF_SPLIT_DIRS', 'MINIUCF_CLASSES', 'HMDB_SPLIT_DIR', 'HMDB_VIDEO_DIR', 'HMDB_TAGS',
+           'SSV2_FILES', 'SSV2_VIDEO_DIR', 'K400_DIR', 'K400_SPLITS', 'K400_COLUMNS', 'FOLDER_SPLITS', 'DECODE_WORKERS',
+           'NAME_OMITS', 'CLIPS_PER_GROUP', 'DATASET_MARK', 'ROOT_MARKERS', 'ROOT_SEARCH_DEPTH', 'ROOT_SEARCH_LIMIT',
+           'UCF_LIST_EXT', 'DatasetKind', 'register_dataset', 'unregister_dataset', 'ucf101_lister', 'miniucf_lister',
+           'hmdb51_lister', 'ssv2_lister', 'kinetics400_lister', 'folder_lister', 'parse_spec', 'VideoEntry',
+           'VideoFinder', 'decode_entries', 'DatasetListing', 'list_dataset', 'load_dataset', 'ucf_class_name',
+           'is_dataset_root', 'dataset_roots', 'absolute_spec', 'check_dataset_out', 'write_ucf101', 'DatasetSpec',
+           'QUOTES', 'quote_root']
 
 # %% ../nbs/04_datasets.ipynb #5fe502d1
-DATASET_KINDS = ('synth', 'ucf101', 'miniucf', 'hmdb51', 'ssv2', 'kinetics400', 'folder')
-KIND_ALIASES = {'k400': 'kinetics400'}
 LAYOUTS = ('auto', 'video', 'frames')
 LAYOUT_WORDS = dict(auto='as a video file or a frame folder of the same stem', video='as a video file (layout=video)',
                     frames='as a frame folder of the same stem (layout=frames)')
@@ -38,11 +40,263 @@ CLIP_OPTIONS = dict(frames=int, stride=int)
 TRUE_WORDS, FALSE_WORDS = ('1', 'true', 'yes', 'on'), ('0', 'false', 'no', 'off')
 
 # %% ../nbs/04_datasets.ipynb #14568521
-DATASET_DEFAULTS = dict(
-    ucf101=dict(size=112, frames=16, stride=4, split=1), miniucf=dict(size=112, frames=16, stride=4, split=1),
-    hmdb51=dict(size=112, frames=16, stride=4, split=1), folder=dict(size=112, frames=16, stride=4, split=1),
-    ssv2=dict(size=64, frames=8, stride=4, split=1), kinetics400=dict(size=64, frames=8, stride=4, split=1))
-DATASET_SPLITS = dict(ucf101=(1, 2, 3), hmdb51=(1, 2, 3), miniucf=(1,), folder=(1,), ssv2=(1,), kinetics400=(1,))
+DEFAULT_OPTIONS = dict(size=112, frames=16, stride=4) # a registered kind's defaults, unless it gives others
+
+@dataclass
+class DatasetKind:
+    "A registered kind of dataset: how to list it, its option defaults, its official splits and its other names."
+    name:str # the kind, as written in specs
+    lister:object|None # `(root, split) -> (classes, train entries, test entries, annotation files)`; None for synth
+    defaults:dict=field(default_factory=dict) # option defaults (size, frames, stride, split)
+    splits:tuple=(1,) # official splits; the first is the default
+    aliases:tuple=() # other names accepted in specs
+
+DATASET_REGISTRY = {} # kind -> `DatasetKind`, in registration order
+
+def register_dataset(
+    kind:str, # the kind's name in specs (lower case)
+    defaults:dict|None=None, # options whose defaults differ from `DEFAULT_OPTIONS` (and `split`: the first of `splits`)
+    splits:tuple=(1,), # the official splits
+    aliases:tuple=(), # other names for the kind, e.g. ('k400',)
+):
+    "Decorator registering a lister as the dataset kind `kind` (a lister of None registers a kind without files, like synth)."
+    kind, aliases = kind.lower(), tuple(a.lower() for a in aliases)
+    defaults = {**DEFAULT_OPTIONS, 'split': splits[0], **(defaults or {})}
+    bad = [k for k in defaults if k not in REAL_OPTIONS]
+    if bad: raise ValueError(f"dataset kind {kind!r}: unknown options {bad} in defaults; valid options: {', '.join(sorted(REAL_OPTIONS))}")
+    taken = [a for a in (kind, *aliases) if a in KIND_ALIASES and KIND_ALIASES[a] != kind or a in aliases and a in DATASET_REGISTRY]
+    if taken: raise ValueError(f"dataset kind {kind!r}: the names {taken} are taken by other kinds")
+    def deco(lister):
+        DATASET_REGISTRY[kind] = DatasetKind(kind, lister, {} if lister is None else defaults, tuple(splits), aliases)
+        return lister
+    return deco
+
+def unregister_dataset(
+    kind:str, # a registered kind
+) -> DatasetKind:
+    "Remove the dataset kind `kind` from the registry; return its entry."
+    return DATASET_REGISTRY.pop(check_choice('dataset kind', kind, DATASET_REGISTRY))
+
+class _Derived(Mapping):
+    "A read-only mapping recomputed from `DATASET_REGISTRY` at each use (the tables the registry replaced)."
+    def __init__(self, make): self._make = make
+    def __getitem__(self, k): return self._make()[k]
+    def __iter__(self): return iter(self._make())
+    def __len__(self): return len(self._make())
+    def __repr__(self): return repr(self._make())
+
+DATASET_KINDS = DATASET_REGISTRY.keys() # a live view: every registered kind
+KIND_ALIASES = _Derived(lambda: {a: k for k, d in DATASET_REGISTRY.items() for a in d.aliases})
+DATASET_DEFAULTS = _Derived(lambda: {k: d.defaults for k, d in DATASET_REGISTRY.items() if d.lister is not None})
+DATASET_SPLITS = _Derived(lambda: {k: d.splits for k, d in DATASET_REGISTRY.items() if d.lister is not None})
+LISTERS = _Derived(lambda: {k: d.lister for k, d in DATASET_REGISTRY.items() if d.lister is not None})
+
+register_dataset('synth')(None) # no lister: `load_dataset` renders it with `synth_actions`
+
+# %% ../nbs/04_datasets.ipynb #7b310d1f
+def _need(path:Path, what:str) -> Path:
+    if not path.exists(): raise DataError(f"{path}: {what} not found")
+    return path
+
+def _lines(path:Path):
+    "(line number, stripped text) of the non-blank lines of a text file."
+    return [(i, l.strip()) for i, l in enumerate(_need(path, 'annotation file').read_text().splitlines(), 1) if l.strip()]
+
+def _check_class_folder(folder:Path, cls:str):
+    "An existing class folder must hold something; an empty one is a broken download."
+    if folder.is_dir() and not any(not p.name.startswith('.') for p in folder.iterdir()):
+        raise DataError(f"{folder}: empty class folder (class {cls!r} has no videos)")
+
+def _first_existing(*paths):
+    return next((p for p in paths if p.exists()), paths[0])
+
+# %% ../nbs/04_datasets.ipynb #69c61ddf
+UCF_VIDEO_DIR = 'UCF-101'
+UCF_SPLIT_DIRS = ('ucfTrainTestlist', 'UCF101TrainTestSplits-RecognitionTask/ucfTrainTestlist')
+
+def _ucf_classes(path):
+    classes = []
+    for n, line in _lines(path):
+        parts = line.split()
+        if len(parts) != 2 or not parts[0].isdigit() or int(parts[0]) != len(classes) + 1:
+            raise DataError(f"{path}:{n}: expected '<index> <ClassName>' with index {len(classes) + 1}, got {line!r}")
+        classes.append(parts[1])
+    if not classes: raise DataError(f"{path}: no classes")
+    return classes
+
+def _ucf_entries(path, classes, base, with_labels):
+    lower = {c.lower(): i for i, c in enumerate(classes)}; out = []
+    for n, line in _lines(path):
+        rel, *lab = line.split(); where = f"{path}:{n}"
+        folder, _, fname = rel.rpartition('/')
+        if not folder: raise DataError(f"{where}: expected '<Class>/<video>', got {rel!r}")
+        if folder.lower() not in lower:
+            raise DataError(f"{where}: unknown class {folder!r} (not in classInd.txt: {', '.join(classes[:5])}, ...)")
+        label = lower[folder.lower()]
+        if with_labels and lab and (not lab[0].isdigit() or int(lab[0]) - 1 != label):
+            raise DataError(f"{where}: label {lab[0]!r} does not match class folder {folder!r} (index {label + 1} in classInd.txt)")
+        out.append((rel, label, (base/folder/fname, base/fname), where))
+    return out
+
+@register_dataset('ucf101', splits=(1, 2, 3))
+def ucf101_lister(
+    root:Path, # dataset root
+    split:int=1, # official split 1, 2 or 3
+):
+    "UCF101: (classes, train entries, test entries, annotation files); an entry is (name, label, candidate paths, where)."
+    lists = _first_existing(*[root/d for d in UCF_SPLIT_DIRS])
+    _need(lists, f"UCF101 split folder ({' or '.join(UCF_SPLIT_DIRS)})")
+    base = root/UCF_VIDEO_DIR if (root/UCF_VIDEO_DIR).is_dir() else root
+    files = [lists/'classInd.txt', lists/f'trainlist{split:02d}.txt', lists/f'testlist{split:02d}.txt']
+    classes = _ucf_classes(files[0])
+    for c in classes: _check_class_folder(base/c, c)
+    return classes, _ucf_entries(files[1], classes, base, True), _ucf_entries(files[2], classes, base, False), files
+
+# %% ../nbs/04_datasets.ipynb #55f5bef0
+MINIUCF_CLASSES = tuple(miniucf_classes()) # from the package data file miniucf_classes.txt (see `prism_nb.published`)
+
+@register_dataset('miniucf')
+def miniucf_lister(
+    root:Path, # UCF101 root
+    split:int=1, # must be 1: MiniUCF is defined on UCF101's split 1
+):
+    "MiniUCF: UCF101 split 1 restricted to `MINIUCF_CLASSES`, relabelled 0..49 in that order."
+    classes, train, test, files = ucf101_lister(root, split)
+    missing = [c for c in MINIUCF_CLASSES if c not in classes]
+    if missing: raise DataError(f"{files[0]}: lacks MiniUCF classes {missing}")
+    relabel = {classes.index(c): i for i, c in enumerate(MINIUCF_CLASSES)}
+    keep = lambda es: [(n, relabel[l], c, w) for n, l, c, w in es if l in relabel]
+    return list(MINIUCF_CLASSES), keep(train), keep(test), files
+
+# %% ../nbs/04_datasets.ipynb #e05a8d0f
+HMDB_SPLIT_DIR = 'testTrainMulti_7030_splits'
+HMDB_VIDEO_DIR = 'hmdb51_org'
+HMDB_TAGS = {1: 'train', 2: 'test', 0: None}
+
+@register_dataset('hmdb51', splits=(1, 2, 3))
+def hmdb51_lister(
+    root:Path, # dataset root
+    split:int=1, # official split 1, 2 or 3
+):
+    "HMDB51: (classes, train entries, test entries, annotation files)."
+    lists = _need(root/HMDB_SPLIT_DIR, 'HMDB51 split folder')
+    suffix = f'_test_split{split}.txt'
+    files = sorted(lists.glob(f'*{suffix}'))
+    if not files: raise DataError(f"{lists}: no split files '*{suffix}'")
+    base = root/HMDB_VIDEO_DIR if (root/HMDB_VIDEO_DIR).is_dir() else root
+    classes = [f.name[:-len(suffix)] for f in files]; out = dict(train=[], test=[])
+    for label, (c, f) in enumerate(zip(classes, files)):
+        if not (base/c).is_dir(): raise DataError(f"{f}: no class folder {base/c} for class {c!r}")
+        _check_class_folder(base/c, c)
+        for n, line in _lines(f):
+            parts = line.split()
+            if len(parts) != 2 or not parts[1].isdigit() or int(parts[1]) not in HMDB_TAGS:
+                raise DataError(f"{f}:{n}: expected '<video> <0|1|2>', got {line!r}")
+            tag = HMDB_TAGS[int(parts[1])]
+            if tag: out[tag].append((f"{c}/{parts[0]}", label, (base/c/parts[0],), f"{f}:{n}"))
+    return classes, out['train'], out['test'], files
+
+# %% ../nbs/04_datasets.ipynb #f67ad70f
+SSV2_FILES = dict(labels=('labels.json', 'something-something-v2-labels.json'),
+                  train=('train.json', 'something-something-v2-train.json'),
+                  test=('validation.json', 'something-something-v2-validation.json'))
+SSV2_VIDEO_DIR = '20bn-something-something-v2'
+
+def _ssv2_file(root, key):
+    cands = [d/n for d in (root, root/'labels') for n in SSV2_FILES[key]]
+    return _need(_first_existing(*cands), f"Something-Something v2 {key} file ({' or '.join(SSV2_FILES[key])})")
+
+def _read_json(path):
+    try: return json.loads(path.read_text())
+    except json.JSONDecodeError as e: raise DataError(f"{path}: not valid JSON ({e})") from None
+
+@register_dataset('ssv2', defaults=dict(size=64, frames=8))
+def ssv2_lister(
+    root:Path, # dataset root
+    split:int=1, # only 1 (train / validation)
+):
+    "Something-Something v2: (classes, train entries, validation entries, annotation files)."
+    lab_file = _ssv2_file(root, 'labels'); labels = _read_json(lab_file)
+    try: ids = {name: int(i) for name, i in labels.items()}
+    except (AttributeError, ValueError) as e: raise DataError(f"{lab_file}: expected {{template: id}} ({e})") from None
+    if sorted(ids.values()) != list(range(len(ids))): raise DataError(f"{lab_file}: ids must be 0..{len(ids) - 1}")
+    classes = sorted(ids, key=ids.get)
+    base = root/SSV2_VIDEO_DIR if (root/SSV2_VIDEO_DIR).is_dir() else root
+    files = [lab_file]; out = []
+    for key in ('train', 'test'):
+        f = _ssv2_file(root, key); files.append(f); es = []
+        for i, item in enumerate(_read_json(f)):
+            if not isinstance(item, dict) or 'id' not in item or 'template' not in item:
+                raise DataError(f"{f}: entry {i} lacks 'id' or 'template': {str(item)[:80]}")
+            cls = item['template'].replace('[', '').replace(']', '')
+            if cls not in ids: raise DataError(f"{f}: entry {i} (id {item['id']}): unknown class {cls!r} (not in {lab_file.name})")
+            es.append((f"{item['id']}.webm", ids[cls], (base/f"{item['id']}.webm",), f"{f} entry {i}"))
+        out.append(es)
+    return classes, out[0], out[1], files
+
+# %% ../nbs/04_datasets.ipynb #e9da0050
+K400_DIR = 'kinetics400'
+K400_SPLITS = dict(train=('train.csv', 'train'), test=('val.csv', 'val'))
+K400_COLUMNS = ('label', 'youtube_id', 'time_start', 'time_end')
+
+def _k400_rows(path):
+    with open(_need(path, 'Kinetics annotation file'), newline='') as fh:
+        rd = csv.DictReader(fh)
+        missing = [c for c in K400_COLUMNS if c not in (rd.fieldnames or [])]
+        if missing: raise DataError(f"{path}: header lacks columns {missing} (expected {','.join(K400_COLUMNS)},split)")
+        return [(n, r) for n, r in enumerate(rd, 2)]
+
+@register_dataset('kinetics400', defaults=dict(size=64, frames=8), aliases=('k400',))
+def kinetics400_lister(
+    root:Path, # dataset root
+    split:int=1, # only 1 (train / val)
+):
+    "Kinetics-400: (classes, train entries, val entries, annotation files)."
+    base = root/K400_DIR if not (root/'annotations').exists() and (root/K400_DIR).is_dir() else root
+    files = [base/'annotations'/K400_SPLITS[k][0] for k in ('train', 'test')]
+    rows = {k: _k400_rows(f) for k, f in zip(('train', 'test'), files)}
+    classes = sorted({r['label'] for _, r in rows['train']})
+    ids = {c: i for i, c in enumerate(classes)}; out = []
+    for (k, rs), f in zip(rows.items(), files):
+        d = base/K400_SPLITS[k][1]; es = []
+        for n, r in rs:
+            if r['label'] not in ids: raise DataError(f"{f}:{n}: unknown class {r['label']!r} (not in {files[0].name})")
+            try: fname = f"{r['youtube_id']}_{int(float(r['time_start'])):06d}_{int(float(r['time_end'])):06d}.mp4"
+            except ValueError: raise DataError(f"{f}:{n}: time_start/time_end must be numbers, got {r['time_start']!r}, {r['time_end']!r}") from None
+            lab = r['label']
+            es.append((f"{lab}/{fname}", ids[lab], (d/lab/fname, d/lab.replace(' ', '_')/fname, d/fname), f"{f}:{n}"))
+        out.append(es)
+    return classes, out[0], out[1], files
+
+# %% ../nbs/04_datasets.ipynb #c8e9f619
+FOLDER_SPLITS = ('train', 'test')
+
+def _folder_items(d, cls):
+    _check_class_folder(d, cls); items = []
+    for p in sorted(d.iterdir(), key=lambda p: natural_key(p.name)):
+        if p.name.startswith('.'): continue
+        if not (p.is_dir() or p.suffix.lower() in VIDEO_EXTS):
+            raise DataError(f"{p}: neither a video ({', '.join(VIDEO_EXTS)}) nor a frame folder")
+        items.append(p)
+    return items
+
+@register_dataset('folder')
+def folder_lister(
+    root:Path, # dataset root holding train/ and test/
+    split:int=1, # only 1
+):
+    "Folder layout: (classes, train entries, test entries, [the split folders])."
+    dirs = [_need(root/s, f"'{s}' folder of the folder layout") for s in FOLDER_SPLITS]
+    classes = sorted(p.name for p in dirs[0].iterdir() if p.is_dir() and not p.name.startswith('.'))
+    if not classes: raise DataError(f"{dirs[0]}: no class folders")
+    out = []
+    for d in dirs:
+        es = []
+        for c in sorted(p.name for p in d.iterdir() if p.is_dir() and not p.name.startswith('.')):
+            if c not in classes: raise DataError(f"{d/c}: unknown class {c!r} (no such folder in {dirs[0]})")
+            es += [(f"{d.name}/{c}/{p.name}", classes.index(c), (p,), str(d/c)) for p in _folder_items(d/c, c)]
+        out.append(es)
+    return classes, out[0], out[1], dirs
 
 # %% ../nbs/04_datasets.ipynb #4abc2a33
 def _convert(kind, name, value, typ):
@@ -55,32 +309,6 @@ def _convert(kind, name, value, typ):
             raise ValueError
         return typ(value)
     except ValueError: raise ValueError(f"{kind} option {name}={value!r}: expected {typ.__name__}") from None
-
-# %% ../nbs/04_datasets.ipynb #9498508b
-@dataclass
-class DatasetSpec:
-    "A parsed dataset spec: what kind of dataset, where it lives, and its options."
-    kind:str # one of `DATASET_KINDS`
-    root:Path|None=None # dataset folder (None for synth)
-    options:dict=field(default_factory=dict) # option name -> typed value
-
-    def __str__(self):
-        opts = [f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in self.options.items()]
-        head = self.kind if self.root is None else f"{self.kind}:{quote_root(self.root)}"
-        if self.root is None and opts: return f"{head}:{','.join(opts)}"
-        return ','.join([head] + opts)
-
-QUOTES = ('"', "'")
-
-def quote_root(
-    root:str|Path, # a dataset folder
-) -> str:
-    "`root` as written in a spec: quoted when a comma or `=` in it could be read as an option, or when it starts with a quote."
-    r = str(root)
-    if not (',' in r or '=' in r or r[:1] in QUOTES): return r
-    q = "'" if "'" not in r else '"'
-    if q in r: raise ValueError(f"dataset root {r!r} holds both kinds of quotes and a comma or '=': it cannot be named in a spec")
-    return f"{q}{r}{q}"
 
 # %% ../nbs/04_datasets.ipynb #94885d61
 def _quoted_root(spec, body):
@@ -113,7 +341,6 @@ _OPTION_RE = re.compile(r'^[A-Za-z_]\w*=')
 
 def _synth_kwargs(options):
     "`synth_actions` keyword arguments from synth spec options (the clip options left out), checked by `parse_synth_spec`."
-    from prism_nb.synth import parse_synth_spec
     spec = 'synth:' + ','.join(f"{k}={v}" for k, v in options.items() if k not in CLIP_OPTIONS)
     try: return parse_synth_spec(spec)
     except ValueError as e: raise ValueError(f"{e} (besides the clip options {', '.join(CLIP_OPTIONS)})") from None
@@ -127,24 +354,26 @@ def _check_options(kind, options):
     for k, v in options.items():
         if k not in types: raise ValueError(f"unknown {kind} option {k!r}; valid options: {', '.join(sorted(types))}")
         out[k] = _convert(kind, k, v, types[k])
-    if out.get('layout', 'auto') not in LAYOUTS: raise ValueError(f"{kind} option layout={out['layout']!r}: expected one of {LAYOUTS}")
-    if 'split' in out and out['split'] not in DATASET_SPLITS[kind]:
-        raise ValueError(f"{kind} has no split {out['split']}; valid splits: {list(DATASET_SPLITS[kind])}")
+    check_choice(f"{kind} option layout", out.get('layout', 'auto'), LAYOUTS)
+    splits = DATASET_REGISTRY[kind].splits
+    if 'split' in out and out['split'] not in splits: raise ValueError(f"{kind} has no split {out['split']}; valid splits: {list(splits)}")
     return out
 
 def _kind(kind, spec):
     k = KIND_ALIASES.get(kind.lower(), kind.lower())
-    if k not in DATASET_KINDS:
-        raise ValueError(f"unknown dataset kind {kind!r} in spec {str(spec)!r}; valid kinds: {', '.join(DATASET_KINDS)} (alias k400)")
+    if k not in DATASET_REGISTRY:
+        also = f" (alias {', '.join(KIND_ALIASES)})" if KIND_ALIASES else ''
+        raise ValueError(f"unknown dataset kind {kind!r} in spec {str(spec)!r}; valid kinds: {', '.join(DATASET_REGISTRY)}{also}")
     return k
 
 def parse_spec(
     spec:str|DatasetSpec, # e.g. 'synth', 'synth:classes=14,size=64', 'ucf101:/data/UCF101,size=64,frames=8', "folder:'/data/a,b',size=32"
 ) -> DatasetSpec:
-    "Parse (and validate) a dataset spec string."
+    "Parse (and validate) a dataset spec string; a `DatasetSpec` is checked and returned as it is (normalised if it was built by hand)."
     if isinstance(spec, DatasetSpec):
         kind = _kind(spec.kind, spec)
-        return DatasetSpec(kind, None if spec.root is None else Path(spec.root), _check_options(kind, spec.options))
+        s = DatasetSpec(kind, None if spec.root is None else Path(spec.root), _check_options(kind, spec.options))
+        return spec if s == spec else s
     kind, _, body = str(spec).strip().partition(':')
     kind = _kind(kind, spec)
     if body[:1] in QUOTES: root, opts = _quoted_root(spec, body)
@@ -167,8 +396,7 @@ class VideoEntry:
 class VideoFinder:
     "Finds the file or frame folder of an annotated video: exact name, same-stem frame folder, other extension or letter case."
     def __init__(self, layout:str='auto'):
-        if layout not in LAYOUTS: raise ValueError(f"layout {layout!r}: expected one of {LAYOUTS}")
-        self.layout, self._dirs = layout, {}
+        self.layout, self._dirs = check_choice('layout', layout, LAYOUTS), {}
 
     def _listing(self, d:Path) -> dict:
         "Lower-cased stem (name for folders) -> children of `d`, cached."
@@ -223,215 +451,6 @@ def decode_entries(
         except BaseException: ex.shutdown(wait=False, cancel_futures=True); raise
     return videos, kept, skipped
 
-# %% ../nbs/04_datasets.ipynb #7b310d1f
-def _need(path:Path, what:str) -> Path:
-    if not path.exists(): raise DataError(f"{path}: {what} not found")
-    return path
-
-def _lines(path:Path):
-    "(line number, stripped text) of the non-blank lines of a text file."
-    return [(i, l.strip()) for i, l in enumerate(_need(path, 'annotation file').read_text().splitlines(), 1) if l.strip()]
-
-def _check_class_folder(folder:Path, cls:str):
-    "An existing class folder must hold something; an empty one is a broken download."
-    if folder.is_dir() and not any(not p.name.startswith('.') for p in folder.iterdir()):
-        raise DataError(f"{folder}: empty class folder (class {cls!r} has no videos)")
-
-def _first_existing(*paths):
-    return next((p for p in paths if p.exists()), paths[0])
-
-# %% ../nbs/04_datasets.ipynb #69c61ddf
-UCF_VIDEO_DIR = 'UCF-101'
-UCF_SPLIT_DIRS = ('ucfTrainTestlist', 'UCF101TrainTestSplits-RecognitionTask/ucfTrainTestlist')
-
-def _ucf_classes(path):
-    classes = []
-    for n, line in _lines(path):
-        parts = line.split()
-        if len(parts) != 2 or not parts[0].isdigit() or int(parts[0]) != len(classes) + 1:
-            raise DataError(f"{path}:{n}: expected '<index> <ClassName>' with index {len(classes) + 1}, got {line!r}")
-        classes.append(parts[1])
-    if not classes: raise DataError(f"{path}: no classes")
-    return classes
-
-def _ucf_entries(path, classes, base, with_labels):
-    lower = {c.lower(): i for i, c in enumerate(classes)}; out = []
-    for n, line in _lines(path):
-        rel, *lab = line.split(); where = f"{path}:{n}"
-        folder, _, fname = rel.rpartition('/')
-        if not folder: raise DataError(f"{where}: expected '<Class>/<video>', got {rel!r}")
-        if folder.lower() not in lower:
-            raise DataError(f"{where}: unknown class {folder!r} (not in classInd.txt: {', '.join(classes[:5])}, ...)")
-        label = lower[folder.lower()]
-        if with_labels and lab and (not lab[0].isdigit() or int(lab[0]) - 1 != label):
-            raise DataError(f"{where}: label {lab[0]!r} does not match class folder {folder!r} (index {label + 1} in classInd.txt)")
-        out.append((rel, label, (base/folder/fname, base/fname), where))
-    return out
-
-def ucf101_lister(
-    root:Path, # dataset root
-    split:int=1, # official split 1, 2 or 3
-):
-    "UCF101: (classes, train entries, test entries, annotation files); an entry is (name, label, candidate paths, where)."
-    lists = _first_existing(*[root/d for d in UCF_SPLIT_DIRS])
-    _need(lists, f"UCF101 split folder ({' or '.join(UCF_SPLIT_DIRS)})")
-    base = root/UCF_VIDEO_DIR if (root/UCF_VIDEO_DIR).is_dir() else root
-    files = [lists/'classInd.txt', lists/f'trainlist{split:02d}.txt', lists/f'testlist{split:02d}.txt']
-    classes = _ucf_classes(files[0])
-    for c in classes: _check_class_folder(base/c, c)
-    return classes, _ucf_entries(files[1], classes, base, True), _ucf_entries(files[2], classes, base, False), files
-
-# %% ../nbs/04_datasets.ipynb #55f5bef0
-MINIUCF_CLASSES = (
-    'ApplyEyeMakeup', 'BalanceBeam', 'BandMarching', 'BaseballPitch', 'Basketball', 'BasketballDunk', 'Biking', 'Billiards',
-    'BlowingCandles', 'Bowling', 'BreastStroke', 'CleanAndJerk', 'CliffDiving', 'CricketShot', 'Diving', 'FloorGymnastics',
-    'FrisbeeCatch', 'GolfSwing', 'HammerThrow', 'HighJump', 'HorseRace', 'HorseRiding', 'HulaHoop', 'IceDancing', 'JumpingJack',
-    'Knitting', 'MilitaryParade', 'Mixing', 'ParallelBars', 'PlayingPiano', 'PlayingViolin', 'PoleVault', 'PommelHorse', 'Punch',
-    'Rafting', 'Rowing', 'SkateBoarding', 'Skiing', 'Skijet', 'SkyDiving', 'SoccerPenalty', 'StillRings', 'SumoWrestling',
-    'Surfing', 'Swing', 'TennisSwing', 'TrampolineJumping', 'UnevenBars', 'VolleyballSpiking', 'WritingOnBoard')
-
-def miniucf_lister(
-    root:Path, # UCF101 root
-    split:int=1, # must be 1: MiniUCF is defined on UCF101's split 1
-):
-    "MiniUCF: UCF101 split 1 restricted to `MINIUCF_CLASSES`, relabelled 0..49 in that order."
-    classes, train, test, files = ucf101_lister(root, split)
-    missing = [c for c in MINIUCF_CLASSES if c not in classes]
-    if missing: raise DataError(f"{files[0]}: lacks MiniUCF classes {missing}")
-    relabel = {classes.index(c): i for i, c in enumerate(MINIUCF_CLASSES)}
-    keep = lambda es: [(n, relabel[l], c, w) for n, l, c, w in es if l in relabel]
-    return list(MINIUCF_CLASSES), keep(train), keep(test), files
-
-# %% ../nbs/04_datasets.ipynb #e05a8d0f
-HMDB_SPLIT_DIR = 'testTrainMulti_7030_splits'
-HMDB_VIDEO_DIR = 'hmdb51_org'
-HMDB_TAGS = {1: 'train', 2: 'test', 0: None}
-
-def hmdb51_lister(
-    root:Path, # dataset root
-    split:int=1, # official split 1, 2 or 3
-):
-    "HMDB51: (classes, train entries, test entries, annotation files)."
-    lists = _need(root/HMDB_SPLIT_DIR, 'HMDB51 split folder')
-    suffix = f'_test_split{split}.txt'
-    files = sorted(lists.glob(f'*{suffix}'))
-    if not files: raise DataError(f"{lists}: no split files '*{suffix}'")
-    base = root/HMDB_VIDEO_DIR if (root/HMDB_VIDEO_DIR).is_dir() else root
-    classes = [f.name[:-len(suffix)] for f in files]; out = dict(train=[], test=[])
-    for label, (c, f) in enumerate(zip(classes, files)):
-        if not (base/c).is_dir(): raise DataError(f"{f}: no class folder {base/c} for class {c!r}")
-        _check_class_folder(base/c, c)
-        for n, line in _lines(f):
-            parts = line.split()
-            if len(parts) != 2 or not parts[1].isdigit() or int(parts[1]) not in HMDB_TAGS:
-                raise DataError(f"{f}:{n}: expected '<video> <0|1|2>', got {line!r}")
-            tag = HMDB_TAGS[int(parts[1])]
-            if tag: out[tag].append((f"{c}/{parts[0]}", label, (base/c/parts[0],), f"{f}:{n}"))
-    return classes, out['train'], out['test'], files
-
-# %% ../nbs/04_datasets.ipynb #f67ad70f
-SSV2_FILES = dict(labels=('labels.json', 'something-something-v2-labels.json'),
-                  train=('train.json', 'something-something-v2-train.json'),
-                  test=('validation.json', 'something-something-v2-validation.json'))
-SSV2_VIDEO_DIR = '20bn-something-something-v2'
-
-def _ssv2_file(root, key):
-    cands = [d/n for d in (root, root/'labels') for n in SSV2_FILES[key]]
-    return _need(_first_existing(*cands), f"Something-Something v2 {key} file ({' or '.join(SSV2_FILES[key])})")
-
-def _read_json(path):
-    try: return json.loads(path.read_text())
-    except json.JSONDecodeError as e: raise DataError(f"{path}: not valid JSON ({e})") from None
-
-def ssv2_lister(
-    root:Path, # dataset root
-    split:int=1, # only 1 (train / validation)
-):
-    "Something-Something v2: (classes, train entries, validation entries, annotation files)."
-    lab_file = _ssv2_file(root, 'labels'); labels = _read_json(lab_file)
-    try: ids = {name: int(i) for name, i in labels.items()}
-    except (AttributeError, ValueError) as e: raise DataError(f"{lab_file}: expected {{template: id}} ({e})") from None
-    if sorted(ids.values()) != list(range(len(ids))): raise DataError(f"{lab_file}: ids must be 0..{len(ids) - 1}")
-    classes = sorted(ids, key=ids.get)
-    base = root/SSV2_VIDEO_DIR if (root/SSV2_VIDEO_DIR).is_dir() else root
-    files = [lab_file]; out = []
-    for key in ('train', 'test'):
-        f = _ssv2_file(root, key); files.append(f); es = []
-        for i, item in enumerate(_read_json(f)):
-            if not isinstance(item, dict) or 'id' not in item or 'template' not in item:
-                raise DataError(f"{f}: entry {i} lacks 'id' or 'template': {str(item)[:80]}")
-            cls = item['template'].replace('[', '').replace(']', '')
-            if cls not in ids: raise DataError(f"{f}: entry {i} (id {item['id']}): unknown class {cls!r} (not in {lab_file.name})")
-            es.append((f"{item['id']}.webm", ids[cls], (base/f"{item['id']}.webm",), f"{f} entry {i}"))
-        out.append(es)
-    return classes, out[0], out[1], files
-
-# %% ../nbs/04_datasets.ipynb #e9da0050
-K400_DIR = 'kinetics400'
-K400_SPLITS = dict(train=('train.csv', 'train'), test=('val.csv', 'val'))
-K400_COLUMNS = ('label', 'youtube_id', 'time_start', 'time_end')
-
-def _k400_rows(path):
-    with open(_need(path, 'Kinetics annotation file'), newline='') as fh:
-        rd = csv.DictReader(fh)
-        missing = [c for c in K400_COLUMNS if c not in (rd.fieldnames or [])]
-        if missing: raise DataError(f"{path}: header lacks columns {missing} (expected {','.join(K400_COLUMNS)},split)")
-        return [(n, r) for n, r in enumerate(rd, 2)]
-
-def kinetics400_lister(
-    root:Path, # dataset root
-    split:int=1, # only 1 (train / val)
-):
-    "Kinetics-400: (classes, train entries, val entries, annotation files)."
-    base = root/K400_DIR if not (root/'annotations').exists() and (root/K400_DIR).is_dir() else root
-    files = [base/'annotations'/K400_SPLITS[k][0] for k in ('train', 'test')]
-    rows = {k: _k400_rows(f) for k, f in zip(('train', 'test'), files)}
-    classes = sorted({r['label'] for _, r in rows['train']})
-    ids = {c: i for i, c in enumerate(classes)}; out = []
-    for (k, rs), f in zip(rows.items(), files):
-        d = base/K400_SPLITS[k][1]; es = []
-        for n, r in rs:
-            if r['label'] not in ids: raise DataError(f"{f}:{n}: unknown class {r['label']!r} (not in {files[0].name})")
-            try: fname = f"{r['youtube_id']}_{int(float(r['time_start'])):06d}_{int(float(r['time_end'])):06d}.mp4"
-            except ValueError: raise DataError(f"{f}:{n}: time_start/time_end must be numbers, got {r['time_start']!r}, {r['time_end']!r}") from None
-            lab = r['label']
-            es.append((f"{lab}/{fname}", ids[lab], (d/lab/fname, d/lab.replace(' ', '_')/fname, d/fname), f"{f}:{n}"))
-        out.append(es)
-    return classes, out[0], out[1], files
-
-# %% ../nbs/04_datasets.ipynb #c8e9f619
-FOLDER_SPLITS = ('train', 'test')
-
-def _folder_items(d, cls):
-    _check_class_folder(d, cls); items = []
-    for p in sorted(d.iterdir(), key=lambda p: natural_key(p.name)):
-        if p.name.startswith('.'): continue
-        if not (p.is_dir() or p.suffix.lower() in VIDEO_EXTS):
-            raise DataError(f"{p}: neither a video ({', '.join(VIDEO_EXTS)}) nor a frame folder")
-        items.append(p)
-    return items
-
-def folder_lister(
-    root:Path, # dataset root holding train/ and test/
-    split:int=1, # only 1
-):
-    "Folder layout: (classes, train entries, test entries, [the split folders])."
-    dirs = [_need(root/s, f"'{s}' folder of the folder layout") for s in FOLDER_SPLITS]
-    classes = sorted(p.name for p in dirs[0].iterdir() if p.is_dir() and not p.name.startswith('.'))
-    if not classes: raise DataError(f"{dirs[0]}: no class folders")
-    out = []
-    for d in dirs:
-        es = []
-        for c in sorted(p.name for p in d.iterdir() if p.is_dir() and not p.name.startswith('.')):
-            if c not in classes: raise DataError(f"{d/c}: unknown class {c!r} (no such folder in {dirs[0]})")
-            es += [(f"{d.name}/{c}/{p.name}", classes.index(c), (p,), str(d/c)) for p in _folder_items(d/c, c)]
-        out.append(es)
-    return classes, out[0], out[1], dirs
-
-# %% ../nbs/04_datasets.ipynb #a554b97f
-LISTERS = dict(ucf101=ucf101_lister, miniucf=miniucf_lister, hmdb51=hmdb51_lister, ssv2=ssv2_lister,
-               kinetics400=kinetics400_lister, folder=folder_lister)
-
 # %% ../nbs/04_datasets.ipynb #00a7e272
 @dataclass
 class DatasetListing:
@@ -462,12 +481,12 @@ def list_dataset(
     spec:str|DatasetSpec, # a real dataset's spec (not synth)
 ) -> DatasetListing:
     "Read a dataset's annotations and find its videos; missing ones are an error unless the spec sets skip_unreadable."
-    s = parse_spec(spec)
-    if s.kind == 'synth': raise ValueError("list_dataset: synth data has no files; use load_dataset")
-    opts = {**DATASET_DEFAULTS[s.kind], **s.options}
+    s = parse_spec(spec); kind = DATASET_REGISTRY[s.kind]
+    if kind.lister is None: raise ValueError(f"list_dataset: {s.kind} data has no files; use load_dataset")
+    opts = {**kind.defaults, **s.options}
     root = s.root.absolute()
     if not root.is_dir(): raise DataError(f"{root}: dataset root not found (spec {str(s)!r})")
-    classes, train, test, files = LISTERS[s.kind](root, opts['split'])
+    classes, train, test, files = kind.lister(root, opts['split'])
     finder = VideoFinder(opts.get('layout', 'auto')); splits = []
     for raw in (_per_class(train, opts.get('per_class')), _per_class(test, opts.get('per_class'))):
         es = [VideoEntry(n, l, _find_first(finder, c), w, c) for n, l, c, w in raw]
@@ -486,17 +505,17 @@ def _given(size, split, skip_unreadable, max_frames, frames_layout, fps, clip_fr
     return {k: v for k, v in g.items() if v is not None}
 
 def _load_synth(s, given):
-    "SynthActions through `synth_actions`; the sets are named by synth's own spec plus any clip options."
-    from prism_nb.synth import synth_actions
+    "SynthActions through `synth_actions`; the sets are named (and their `spec` set) by synth's own spec plus any clip options."
     extra = {k: v for k, v in given.items() if k not in ('size', *CLIP_OPTIONS) and not (k == 'split' and v == 1)
              and not (k == 'skip_unreadable' and v is False)}
     if extra: raise ValueError(f"options {sorted(extra)} do not apply to synthetic data (spec {str(s)!r})")
     opts = _check_options('synth', {**s.options, **{k: v for k, v in given.items() if k in ('size', *CLIP_OPTIONS)}})
     train, test = synth_actions(**_synth_kwargs(opts))
     clip = {k: opts[k] for k in CLIP_OPTIONS if k in opts}
+    spec = DatasetSpec('synth', None, {**train.spec.options, **clip})
     for vs in (train, test):
         vs.clip_frames, vs.clip_stride = clip.get('frames', vs.clip_frames), clip.get('stride', vs.clip_stride)
-        vs.name = ','.join([vs.name] + [f"{k}={v}" for k, v in clip.items()])
+        vs.name, vs.spec = ','.join([vs.name] + [f"{k}={v}" for k, v in clip.items()]), spec
     return train, test
 
 # %% ../nbs/04_datasets.ipynb #ca950210
@@ -511,7 +530,7 @@ def _videoset(listing, entries, split, opts, workers):
     name = _set_name(listing.spec) + (f" [skipped {len(skipped)}]" if skipped else '')
     if not videos: raise DataError(f"{listing.spec.root}: no readable {split} videos (spec {str(listing.spec)!r})")
     vs = VideoSet.from_videos(videos, [e.label for e in kept], listing.classes, names=[e.name for e in kept],
-                              clip_frames=opts['frames'], clip_stride=opts['stride'], name=name)
+                              clip_frames=opts['frames'], clip_stride=opts['stride'], name=name, spec=listing.spec)
     vs.skipped = skipped
     if skipped:
         warnings.warn(f"{name}: skipped {len(skipped)} of {len(entries)} {split} videos (skip_unreadable=True); "
@@ -580,6 +599,13 @@ def dataset_roots(
                 except OSError: pass
         level = nxt
     return out
+
+def _dataset_folder(path:Path) -> str|None:
+    "What `path` is when it is or holds a dataset root, for `prism_nb.core.check_out`'s refusals; else None."
+    roots = dataset_roots(path)
+    if roots: return 'a dataset root' if roots[0] == path else f"a folder that contains the dataset {roots[0]}"
+
+register_folder_guard('dataset', _dataset_folder) # `check_out` never replaces a dataset
 
 def absolute_spec(
     spec:str|DatasetSpec, # a dataset spec

@@ -1,4 +1,4 @@
-"""EDC for video (Elucidated Dataset Condensation, papers/002, adapted to video as in papers/001): statistics matching on the 3D features of trained teachers, soft category-aware, with flatness regularisation.
+"""EDC for video (Elucidated Dataset Condensation: "Elucidating the Design Space of Dataset Condensation", arXiv 2404.13733; adapted to video as in "A Large-Scale Study on Video Action Dataset Condensation", arXiv 2412.21197): statistics matching on the 3D features of trained teachers, soft category-aware, with flatness regularisation.
 
 Docs: https://prism-nb.github.io/prism_nb/edc.html.md"""
 
@@ -16,6 +16,7 @@ from .cache import get_cache_dir
 from .teachers import data_fingerprint, get_teacher
 from .condense import real_batch, NORMALISE
 from .evaluate import Normalised
+from .methods import register_method, run_method, Condensed, full_frame_videos
 
 # %% auto #0
 __all__ = ['STAT_NORMS', 'STAT_CONVS', 'STATS_BATCH', 'STATS_SAMPLER', 'STATS_KIND', 'STATS_DIR', 'STATS_VERSION', 'STAT_FIELDS',
@@ -223,7 +224,7 @@ def ema_update(
     with torch.no_grad(): return ema.mul_(beta).add_(x.detach(), alpha=1 - beta)
 
 # %% ../nbs/18_edc.ipynb #8061cd97
-EDC_ITERATIONS = 2000 # optimisation steps (Table 6 of papers/002)
+EDC_ITERATIONS = 2000 # optimisation steps (Table 6 of EDC, arXiv 2404.13733)
 EDC_LR = 0.05 # Adam learning rate on the pixels
 EDC_BETAS = (0.5, 0.9) # Adam betas
 EDC_INITS = ('rded', 'real', 'noise')
@@ -252,7 +253,7 @@ class EDCConfig:
     stats_sampler:str=STATS_SAMPLER # clip of each real video used for the statistics
 
     def __post_init__(self):
-        if self.init not in EDC_INITS: raise ValueError(f"EDCConfig.init: expected one of {EDC_INITS}, got {self.init!r}")
+        check_choice('EDCConfig.init', self.init, EDC_INITS)
         if self.vpc < 1: raise ValueError(f"EDCConfig.vpc: expected >= 1, got {self.vpc}")
         if not 0 <= self.alpha <= 1: raise ValueError(f"EDCConfig.alpha: expected a value in [0, 1], got {self.alpha}")
         if not 0 <= self.stat_ema_rate < 1: raise ValueError(f"EDCConfig.stat_ema_rate: expected [0, 1), got {self.stat_ema_rate}")
@@ -276,7 +277,6 @@ def edc_init(
         x, y = real_batch(train, cfg.vpc, generator, device=device)
         if not torch.equal(y, labels): raise RuntimeError("edc_init: real_batch did not return class-major clips")
     else:
-        from prism_nb.methods import run_method
         c = run_method('rded', train, vpc=cfg.vpc, seed=cfg.seed, device=device, teacher=teacher)
         x, y = c.videos.expand().detach().to(device), c.videos.labels.to(device)
         order = torch.argsort(y, stable=True); x, y = x[order], y[order]
@@ -340,8 +340,6 @@ def edc_distill(
     return x.detach(), labels, {k: torch.tensor(v) for k, v in log.items()}
 
 # %% ../nbs/18_edc.ipynb #e01e69d1
-from .methods import register_method, Condensed, full_frame_videos
-
 EDC_SYNTH_PRESET = dict(iterations=200) # SynthActions: a CPU-sized run (the published 2000 iterations are for GPUs)
 
 @register_method('edc', EDCConfig, kind='distillation', needs_teacher=True, presets={("synth", None): EDC_SYNTH_PRESET})

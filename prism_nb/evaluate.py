@@ -9,20 +9,23 @@ from __future__ import annotations
 import copy, math, time, warnings
 from dataclasses import dataclass, fields, asdict, replace
 from pathlib import Path
+from fastcore.meta import delegates
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 from .core import *
+from .distributed import world_size, shard, gather_json, is_main
+from .models import get_model, model_name
 from .videos import VideoSet, standardise, imagenet_normalise
 from .temporal import SAMPLINGS, INTERPOLATIONS, check_temporal, temporal_needed, temporal_view
 
 # %% auto #0
 __all__ = ['KL_TEMPERATURE', 'GT_WEIGHT', 'EMA_RATE', 'SMOOTH_ZETA', 'CROP_SCALE', 'CROP_RATIO', 'TOP_K', 'VAL_SPLIT_SEED',
            'LABEL_MODES', 'LOSSES', 'TEACHER_LOSSES', 'OPTIMIZERS', 'SCHEDULES', 'NORMALISATIONS', 'TEST_AVERAGES',
-           'LOSS_FALL', 'COLLAPSE_SHARE', 'EVAL_RANGES', 'PROTOCOLS', 'check_choice', 'without_flips', 'EvalConfig',
+           'LOSS_FALL', 'COLLAPSE_SHARE', 'EVAL_RANGES', 'PROTOCOLS', 'without_flips', 'EvalConfig', 'config_options',
            'get_config', 'protocol_epochs', 'protocol_label', 'lr_factor', 'param_groups', 'make_optimizer',
            'shared_crop_flip', 'random_flip', 'ModelEMA', 'build_model', 'arch_name', 'Normalised', 'TensorVideos',
            'as_synthetic', 'check_compatible', 'teacher_logits', 'distill_loss', 'predict_passes', 'predict',
            'accuracy_report', 'test_report', 'split_validation', 'protocol_needs_teacher', 'fit', 'training_warnings',
-           'train_and_test', 'evaluate']
+           'train_and_test', 'seeds_across_ranks', 'evaluate']
 
 # %% ../nbs/07_evaluate.ipynb #3bf4e552
 KL_TEMPERATURE = 4.0
@@ -46,16 +49,6 @@ COLLAPSE_SHARE = 0.9 # a run whose most frequent predicted class takes this shar
 EVAL_RANGES = dict(lr=POSITIVE, momentum=BELOW_ONE, weight_decay=NON_NEGATIVE, epochs=AT_LEAST_ONE, step_at=FRACTION, step_gamma=POSITIVE,
                    zeta=POSITIVE, batch=AT_LEAST_ONE, batch_base=AT_LEAST_ONE, test_passes=AT_LEAST_ONE, test_batch=AT_LEAST_ONE,
                    temperature=POSITIVE, gt_weight=NON_NEGATIVE, ema=BELOW_ONE, val_every=AT_LEAST_ONE) # ranges of the numeric `EvalConfig` fields
-
-# %% ../nbs/07_evaluate.ipynb #75085307
-def check_choice(
-    kind:str, # what the value is, for the message ('label mode', 'loss', ...)
-    value, # the value given
-    valid, # the accepted values
-):
-    "Raise a `ValueError` naming `value` and listing `valid` unless `value` is one of them."
-    if value not in valid: raise ValueError(f"unknown {kind} {value!r}; expected one of {list(valid)}")
-    return value
 
 # %% ../nbs/07_evaluate.ipynb #59f1807b
 def without_flips(
@@ -118,6 +111,17 @@ class EvalConfig:
         check_numbers(self, EVAL_RANGES, 'evaluation')
         self.betas, self.crop_scale, self.crop_ratio = tuple(self.betas), tuple(self.crop_scale), tuple(self.crop_ratio)
 
+# %% ../nbs/07_evaluate.ipynb #9debb0f8
+def config_options(
+    cls:type, # the dataclass that the decorated function's `**overrides` are passed to
+):
+    "Decorator: show the fields of the dataclass `cls`, with their comments, in the signature and docs of a function taking `**overrides` for it."
+    def deco(f):
+        f = delegates(cls)(f)
+        f.__delwrap__ = cls # `docments` reads the field comments from the dataclass's source (its generated `__init__` has none)
+        return f
+    return deco
+
 # %% ../nbs/07_evaluate.ipynb #088bd0b1
 PROTOCOLS = dict(
     vdsd=dict(),
@@ -126,6 +130,7 @@ PROTOCOLS = dict(
 )
 PROTOCOLS['edc'] = dict(PROTOCOLS['unified'], ema=EMA_RATE)
 
+@config_options(EvalConfig)
 def get_config(
     protocol:str|EvalConfig='vdsd', # a preset name ('vdsd', 'unified', 'edc') or a config to start from
     **overrides, # any `EvalConfig` field
@@ -250,7 +255,6 @@ def build_model(
 ) -> nn.Module:
     "A freshly initialised network `arch` for `(B, 3, frames, *size)` clips."
     if callable(arch): return arch(n_classes, frames, size, **kwargs)
-    from prism_nb.models import get_model
     h, w = (size, size) if isinstance(size, int) else size
     if h != w: raise DataError(f"architecture {arch!r} takes square frames, got {h}x{w}")
     return get_model(arch, n_classes, frames, h, **kwargs)
@@ -258,7 +262,6 @@ def build_model(
 def arch_name(arch) -> str:
     "The registry name of `arch` (aliases resolved), or the name of a callable; raises for an unknown model name."
     if not isinstance(arch, str): return getattr(arch, '__name__', type(arch).__name__)
-    from prism_nb.models import model_name
     return model_name(arch)
 
 class Normalised(nn.Module):
@@ -489,6 +492,7 @@ def _resets_optimizer(cfg, old_factor, new_factor):
     return cfg.reset_momentum and cfg.optimizer == 'sgd' and cfg.schedule == 'step' and old_factor is not None and new_factor != old_factor
 
 # %% ../nbs/07_evaluate.ipynb #2555f564
+@config_options(EvalConfig)
 def fit(
     train, # VideoSet (real data) or a synthetic set (see `as_synthetic`)
     config:str|EvalConfig='vdsd', # protocol name or config
@@ -574,6 +578,7 @@ def training_warnings(
     return out
 
 # %% ../nbs/07_evaluate.ipynb #d2594703
+@config_options(EvalConfig)
 def train_and_test(
     train, # VideoSet (real data) or a synthetic set (see `as_synthetic`)
     test:VideoSet, # the real test set
@@ -597,6 +602,16 @@ def train_and_test(
     for w in warns: warnings.warn(f"{arch_name(arch)} seed {seed} on {test.name}: {w}" + (' (diverged: no accuracy)' if diverged else ''))
     return dict(seed=seed, arch=arch_name(arch), **rep, **log, diverged=diverged, warnings=warns, wall_s=time.time() - t0)
 
+# %% ../nbs/07_evaluate.ipynb #4d94c006
+def seeds_across_ranks(
+    run, # `run(seed) -> dict`: one training and test
+    seeds:list, # the seeds
+) -> list:
+    "`[run(s) for s in seeds]`; under `torchrun` each rank runs its share of the seeds, and every rank gets all results in seed order."
+    if world_size() == 1: return [run(s) for s in seeds]
+    mine = [seeds[i] for i in shard(len(seeds))]
+    return [r for part in gather_json([run(s) for s in mine]) for r in part]
+
 # %% ../nbs/07_evaluate.ipynb #f87d0d43
 def _summary(values):
     "mean, std and runs of per-seed values; mean and std are None when a run has no value (it diverged)."
@@ -607,6 +622,7 @@ def _train_info(train):
     if isinstance(train, VideoSet): return train.name, [len(train), train.frames.shape[1], train.clip_frames, *train.size]
     s = as_synthetic(train); return s.name, list(s.data.shape)
 
+@config_options(EvalConfig)
 def evaluate(
     train, # VideoSet (real data) or a synthetic set (see `as_synthetic`)
     test:VideoSet, # the real test set
@@ -632,7 +648,7 @@ def evaluate(
         s = as_synthetic(train); train = TensorVideos(s.data, s.labels, s.classes, teacher_logits(teacher, s.data, cfg.test_batch, device), s.name)
     name, shape = _train_info(train); results = {}
     for arch in archs:
-        t0 = time.time(); runs = [train_and_test(train, test, cfg, arch, s, teacher, device, val) for s in seeds]
+        t0 = time.time(); runs = seeds_across_ranks(lambda s: train_and_test(train, test, cfg, arch, s, teacher, device, val), seeds)
         ok = [r for r in runs if not r['diverged']]; n = test.n_classes
         conf = np.sum([r['confusion'] for r in ok], 0) if ok else np.zeros((n, n), int); rows = np.maximum(conf.sum(1), 1)
         res = dict(protocol=cfg.name, protocol_label=protocol_label(cfg.name, cfg.epochs), epochs=cfg.epochs, protocol_epochs=protocol_epochs(cfg.name),
@@ -651,6 +667,6 @@ def evaluate(
                    teacher=getattr(teacher, 'manifest', None) and {k: teacher.manifest.get(k) for k in ('dataset', 'arch', 'test_top1', 'key_hash')},
                    config=asdict(cfg), torch=torch.__version__)
         if val is not None or cfg.val_fraction > 0: res['selected_epochs'] = [r.get('selected_epoch') for r in runs]
-        if out is not None: res['file'] = str(write_json_atomic(Path(out)/f"eval-{cfg.name}-{arch_name(arch)}.json", res))
+        if out is not None and is_main(): res['file'] = str(write_json_atomic(Path(out)/f"eval-{cfg.name}-{arch_name(arch)}.json", res))
         results[arch_name(arch)] = res
     return results[names[0]] if single else results

@@ -6,7 +6,7 @@ Docs: https://prism-nb.github.io/prism_nb/io.html.md"""
 
 # %% ../nbs/03_io.ipynb #ecefb647
 from __future__ import annotations
-import os, re, uuid
+import io, re
 from pathlib import Path
 import av, numpy as np, torch
 import torch.nn.functional as F
@@ -14,9 +14,9 @@ from torchvision.io import ImageReadMode, decode_image, encode_jpeg, encode_png
 from .core import *
 
 # %% auto #0
-__all__ = ['VIDEO_EXTS', 'IMAGE_EXTS', 'RESIZE_CHUNK', 'ENCODERS', 'VIDEO_BITRATE', 'PIX_FMT', 'DEFAULT_FPS', 'FRAME_NAME',
-           'JPEG_QUALITY', 'resize_crop', 'read_video', 'encoder_for', 'can_encode', 'write_video', 'natural_key',
-           'frame_files', 'read_frame_folder', 'write_frame_folder', 'read_clip_source']
+__all__ = ['VIDEO_EXTS', 'IMAGE_EXTS', 'RESIZE_CHUNK', 'ENCODERS', 'CONTAINER_FORMATS', 'VIDEO_BITRATE', 'PIX_FMT', 'DEFAULT_FPS',
+           'FRAME_NAME', 'JPEG_QUALITY', 'resize_crop', 'read_video', 'encoder_for', 'can_encode', 'write_video',
+           'natural_key', 'frame_files', 'read_frame_folder', 'write_frame_folder', 'read_clip_source']
 
 # %% ../nbs/03_io.ipynb #c22aebba
 VIDEO_EXTS = ('.avi', '.mp4', '.webm', '.mkv', '.mov', '.m4v', '.mpg', '.mpeg', '.flv', '.3gp', '.ogv')
@@ -86,6 +86,7 @@ def read_video(
 # %% ../nbs/03_io.ipynb #f848e822
 ENCODERS = {'.mp4': ('libx264', 'h264', 'mpeg4'), '.mkv': ('libx264', 'h264', 'mpeg4'), '.avi': ('mpeg4',),
             '.webm': ('libvpx-vp9', 'libvpx'), '.mov': ('libx264', 'h264', 'mpeg4')}
+CONTAINER_FORMATS = {'.mp4': 'mp4', '.mkv': 'matroska', '.avi': 'avi', '.webm': 'webm', '.mov': 'mov'} # extension -> FFmpeg muxer
 VIDEO_BITRATE = 8_000_000 # bits per second: high, so that written fixtures decode close to their source
 PIX_FMT = 'yuv420p'
 DEFAULT_FPS = 25
@@ -126,23 +127,20 @@ def write_video(
     fps:float=DEFAULT_FPS, # frame rate stored in the file
     codec:str|None=None, # encoder name; default: `encoder_for(extension)`
 ) -> Path:
-    "Encode `video` as a real video file at `path`, written atomically (temporary file + rename)."
+    "Encode `video` as a real video file at `path`, written atomically (encoded in memory, then `atomic_write`)."
     path = Path(path); video = _as_uint8_video(video, str(path))
     C, T, H, W = video.shape
     if H % 2 or W % 2: raise ValueError(f"{path}: {PIX_FMT} video needs an even height and width, got {H}x{W}")
     codec = codec or encoder_for(path.suffix)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent/f'.{path.stem}.{uuid.uuid4().hex[:8]}.tmp{path.suffix}'
-    try:
-        with av.open(str(tmp), 'w') as c:
-            s = c.add_stream(codec, rate=round(fps)); s.width, s.height, s.pix_fmt, s.bit_rate = W, H, PIX_FMT, VIDEO_BITRATE
-            for fr in video.permute(1, 2, 3, 0).numpy():
-                c.mux(s.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(fr), format='rgb24')))
-            c.mux(s.encode())
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists(): tmp.unlink()
-    return path
+    fmt = CONTAINER_FORMATS.get(path.suffix.lower())
+    if fmt is None: raise ValueError(f"cannot write {path.suffix!r} videos; supported containers: {sorted(CONTAINER_FORMATS)}")
+    buf = io.BytesIO() # the muxer writes (and seeks) in memory: the same bytes as into a file
+    with av.open(buf, 'w', format=fmt) as c:
+        s = c.add_stream(codec, rate=round(fps)); s.width, s.height, s.pix_fmt, s.bit_rate = W, H, PIX_FMT, VIDEO_BITRATE
+        for fr in video.permute(1, 2, 3, 0).numpy():
+            c.mux(s.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(fr), format='rgb24')))
+        c.mux(s.encode())
+    return atomic_write(path, buf.getvalue())
 
 # %% ../nbs/03_io.ipynb #c74531a0
 def natural_key(

@@ -9,13 +9,15 @@ from __future__ import annotations
 import math
 import torch
 from torch import nn, Tensor
+from fastcore.basics import patch
 from .core import *
+_all_ = ['MIB'] # defined in prism_nb.core; still importable from here
 
 # %% auto #0
 __all__ = ['READINGS', 'DEFAULT_READING', 'CRITERIA', 'INSERT_EPS', 'L2_THRESHOLD', 'NOISE_MEAN', 'NOISE_STD', 'INITIAL_KEYS',
-           'ABLATION_KEYS', 'ALL_KEYS', 'WARMUP', 'COOLDOWN', 'BYTES_PER_VALUE', 'MIB', 'PACK_FIELDS', 'check_key_mask',
+           'ABLATION_KEYS', 'ALL_KEYS', 'WARMUP', 'COOLDOWN', 'BYTES_PER_VALUE', 'PACK_FIELDS', 'check_key_mask',
            'even_key_mask', 'neighbours', 'interpolate', 'spread_to_keys', 'cosines', 'l2_distances', 'insertion_mask',
-           'random_insertion_mask', 'insertion_active', 'zero_state_at', 'KeyframeVideos', 'key_mask_figure']
+           'random_insertion_mask', 'insertion_active', 'zero_state_at', 'KeyframeVideos', 'key_mask_figure', 'MIB']
 
 # %% ../nbs/09_keyframes.ipynb #82012a30
 READINGS = ('direct', 'param')
@@ -27,7 +29,6 @@ NOISE_MEAN, NOISE_STD = 0.5, 0.25
 INITIAL_KEYS, ABLATION_KEYS, ALL_KEYS = 2, 8, 'all'
 WARMUP, COOLDOWN = 0.2, 0.2
 BYTES_PER_VALUE = dict(float32=4, float16=2, bfloat16=2, uint8=1)
-MIB = 2**20
 
 # %% ../nbs/09_keyframes.ipynb #9def8749
 def check_key_mask(
@@ -159,9 +160,8 @@ def insertion_mask(
     l2_threshold:float=L2_THRESHOLD, # distance threshold (criterion 'l2')
 ) -> Tensor:
     "Bool `(N, T)`: the non-key frames whose gradient disagrees with both neighbouring key frames' gradients."
-    if criterion == 'cosine': (cl, cr), hit = cosines(g_frames, g_keys, key_mask), lambda c: c < eps
-    elif criterion == 'l2': (cl, cr), hit = l2_distances(g_frames, g_keys, key_mask), lambda d: d > l2_threshold
-    else: raise ValueError(f"criterion: expected one of {CRITERIA}, got {criterion!r}")
+    if check_choice('criterion', criterion, CRITERIA) == 'cosine': (cl, cr), hit = cosines(g_frames, g_keys, key_mask), lambda c: c < eps
+    else: (cl, cr), hit = l2_distances(g_frames, g_keys, key_mask), lambda d: d > l2_threshold
     return hit(cl) & hit(cr) & ~key_mask.to(cl.device)
 
 # %% ../nbs/09_keyframes.ipynb #06b3d19d
@@ -265,23 +265,24 @@ class KeyframeVideos(nn.Module):
         return self.expand()
 
 # %% ../nbs/09_keyframes.ipynb #be50ac45
-def _keyframes(self:KeyframeVideos,
+@patch
+def keyframes(self:KeyframeVideos,
     i:int, # video index
 ) -> list:
     "The sorted key-frame indices of video `i`."
     return self.key_mask[i].nonzero().view(-1).tolist()
 
-def _keyframe_lists(self:KeyframeVideos) -> list:
+@patch
+def keyframe_lists(self:KeyframeVideos) -> list:
     "The sorted key-frame indices of every video, a list of `N` lists."
     idx = self.key_mask.nonzero()[:, 1].tolist()
     out, start = [], 0
     for n in self.key_counts.tolist(): out.append(idx[start:start + n]); start += n
     return out
 
-KeyframeVideos.keyframes, KeyframeVideos.keyframe_lists = _keyframes, _keyframe_lists
-
 # %% ../nbs/09_keyframes.ipynb #2590b5b4
-def _frame_grads(self:KeyframeVideos) -> Tensor:
+@patch
+def frame_grads(self:KeyframeVideos) -> Tensor:
     "The gradient of the loss w.r.t. every frame of the last expanded videos, `(N, C, T, H, W)`."
     v = self._stash.videos
     if v is None or v.grad is None:
@@ -289,31 +290,32 @@ def _frame_grads(self:KeyframeVideos) -> Tensor:
                            "build the loss from its result and call loss.backward() first")
     return v.grad
 
-def _key_grads(self:KeyframeVideos,
+@patch
+def key_grads(self:KeyframeVideos,
     reading:str=DEFAULT_READING, # 'direct' (gradient at position k of the expanded video) or 'param' (total gradient on the key frame)
 ) -> Tensor:
     "The key-frame gradients `g_k`, `(N, C, T, H, W)`, in the chosen reading (only key positions are meaningful for 'direct')."
+    check_choice('reading', reading, READINGS)
     g = self.frame_grads()
-    if reading == 'direct': return g
-    if reading == 'param': return spread_to_keys(g, self._stash.key_mask)
-    raise ValueError(f"reading: expected one of {READINGS}, got {reading!r}")
-
-KeyframeVideos.frame_grads, KeyframeVideos.key_grads = _frame_grads, _key_grads
+    return g if reading == 'direct' else spread_to_keys(g, self._stash.key_mask)
 
 # %% ../nbs/09_keyframes.ipynb #aedf86fa
-def _kv_cosines(self:KeyframeVideos,
+@patch
+def cosines(self:KeyframeVideos,
     reading:str=DEFAULT_READING, # 'direct' or 'param'
 ) -> tuple[Tensor, Tensor]:
     "`(cos_left, cos_right)` `(N, T)` of the last backward pass (NaN at key frames)."
     return cosines(self.frame_grads(), self.key_grads(reading), self._stash.key_mask)
 
-def _kv_l2_distances(self:KeyframeVideos,
+@patch
+def l2_distances(self:KeyframeVideos,
     reading:str=DEFAULT_READING, # 'direct' or 'param'
 ) -> tuple[Tensor, Tensor]:
     "`(d_left, d_right)` `(N, T)` normalised L2 distances of the last backward pass (NaN at key frames)."
     return l2_distances(self.frame_grads(), self.key_grads(reading), self._stash.key_mask)
 
-def _kv_insertion_mask(self:KeyframeVideos,
+@patch
+def insertion_mask(self:KeyframeVideos,
     eps:float=INSERT_EPS, # cosine threshold
     reading:str=DEFAULT_READING, # 'direct' or 'param'
     criterion:str='cosine', # 'cosine' or 'l2'
@@ -322,18 +324,17 @@ def _kv_insertion_mask(self:KeyframeVideos,
     "Bool `(N, T)`: frames that qualify for insertion after the last backward pass."
     return insertion_mask(self.frame_grads(), self.key_grads(reading), self._stash.key_mask, eps, criterion, l2_threshold)
 
-def _kv_random_insertion(self:KeyframeVideos,
+@patch
+def random_insertion(self:KeyframeVideos,
     mask:Tensor, # bool (N, T): how many frames each video would get
     generator:torch.Generator|None=None, # CPU random stream
 ) -> Tensor:
     "Bool `(N, T)`: as many insertions per video as `mask`, at random non-key positions."
     return random_insertion_mask(self.key_mask, (mask & ~self.key_mask).sum(1), generator)
 
-KeyframeVideos.cosines, KeyframeVideos.l2_distances = _kv_cosines, _kv_l2_distances
-KeyframeVideos.insertion_mask, KeyframeVideos.random_insertion = _kv_insertion_mask, _kv_random_insertion
-
 # %% ../nbs/09_keyframes.ipynb #227ec3bd
-def _insert(self:KeyframeVideos,
+@patch
+def insert(self:KeyframeVideos,
     mask:Tensor, # bool (N, T): frames to promote to key frames
     optimizer:torch.optim.Optimizer|None=None, # optimiser of `frames`, whose state at new positions is zeroed
 ) -> int:
@@ -351,15 +352,13 @@ def _insert(self:KeyframeVideos,
         if self.frames.grad is not None: self.frames.grad.masked_fill_(m, 0)
     return int(new.sum())
 
-KeyframeVideos.insert = _insert
-
 # %% ../nbs/09_keyframes.ipynb #04aa1c50
 def _labels_for(labels, n_videos):
     if isinstance(labels, int): return [labels] * n_videos
     return labels
 
-@classmethod
-def _from_noise(cls,
+@patch(cls_method=True)
+def from_noise(cls:KeyframeVideos,
     n_videos:int, # N
     labels, # (N,) class per video, or one int for all
     frames:int, # T
@@ -380,8 +379,8 @@ def _from_noise(cls,
     src = interpolate(src, even_key_mask(n_videos, frames, device=device))
     return cls(src, _labels_for(labels, n_videos), even_key_mask(n_videos, frames, keys, device))
 
-@classmethod
-def _from_real(cls,
+@patch(cls_method=True)
+def from_real(cls:KeyframeVideos,
     videos:Tensor, # (N, C, T, H, W) real clips, float in [0, 1] (uint8 is divided by 255)
     labels, # (N,) class per video, or one int for all
     keys:int|str=INITIAL_KEYS, # initial key frames: 2 (first and last frame), 8 or 'all'
@@ -393,32 +392,29 @@ def _from_real(cls,
     v = v.to(device) if device is not None else v
     return cls(v, _labels_for(labels, len(v)), even_key_mask(len(v), v.shape[2], keys, v.device))
 
-KeyframeVideos.from_noise, KeyframeVideos.from_real = _from_noise, _from_real
-
 # %% ../nbs/09_keyframes.ipynb #1b1542a9
-def _storage(self:KeyframeVideos,
+@patch
+def storage(self:KeyframeVideos,
     dtype:str='float32', # value type of the stored frames: 'float32', 'float16', 'bfloat16' or 'uint8'
 ) -> dict:
     "Stored key frames and bytes against the full videos: `stored_frames, storage_bytes, storage_mib, full_frames, full_bytes, ratio`."
-    if dtype not in BYTES_PER_VALUE: raise ValueError(f"dtype: expected one of {sorted(BYTES_PER_VALUE)}, got {dtype!r}")
-    per_frame = math.prod(self.frame_shape) * BYTES_PER_VALUE[dtype]
+    per_frame = math.prod(self.frame_shape) * BYTES_PER_VALUE[check_choice('dtype', dtype, BYTES_PER_VALUE)]
     stored, full = self.n_keyframes, self.n_videos * self.n_frames
     return dict(stored_frames=stored, storage_bytes=stored * per_frame, storage_mib=stored * per_frame / MIB,
                 full_frames=full, full_bytes=full * per_frame, ratio=stored / full)
 
-KeyframeVideos.storage = _storage
-
 # %% ../nbs/09_keyframes.ipynb #f94ea785
 PACK_FIELDS = ('keyframes', 'key_index', 'key_counts', 'labels', 'shape')
 
-def _pack(self:KeyframeVideos) -> dict:
+@patch
+def pack(self:KeyframeVideos) -> dict:
     "The key frames and what is needed to rebuild the videos, as a dict of CPU tensors (see `PACK_FIELDS`)."
     return dict(keyframes=self.frames.detach().transpose(1, 2)[self.key_mask].cpu().contiguous(),
                 key_index=self.key_mask.nonzero()[:, 1].cpu(), key_counts=self.key_counts.cpu(),
                 labels=self.labels.cpu(), shape=torch.tensor(self.frames.shape))
 
-@classmethod
-def _unpack(cls,
+@patch(cls_method=True)
+def unpack(cls:KeyframeVideos,
     tensors:dict, # the dict written by `pack`
     device:str|torch.device|None='cpu', # where the module goes
 ) -> KeyframeVideos:
@@ -437,8 +433,6 @@ def _unpack(cls,
     frames = torch.zeros(N, T, C, H, W, dtype=kf.dtype)
     frames[key_mask] = kf
     return cls(frames.transpose(1, 2).to(device), tensors['labels'], key_mask.to(device))
-
-KeyframeVideos.pack, KeyframeVideos.unpack = _pack, _unpack
 
 # %% ../nbs/09_keyframes.ipynb #9774cef2
 def key_mask_figure(

@@ -14,13 +14,13 @@ from .core import *
 from .videos import VideoSet
 from .keyframes import KeyframeVideos
 from .condense import condense, condense_config, CondenseConfig
+from .artifacts import register_rebuild, data_fingerprints
+from .teachers import get_teacher
 
 # %% auto #0
-__all__ = ['KINDS', 'METHOD_REGISTRY', 'METHOD_MODULES', 'METHOD_RANGES', 'FEATURE_BATCH', 'CLIP_EPS', 'REAL_START_METHODS',
-           'REAL_INITS', 'Condensed', 'full_frame_videos', 'MethodSpec', 'register_method', 'available_methods',
-           'get_method', 'method_ranges', 'method_lr_hint', 'method_config', 'per_clip_input', 'teacher_features',
-           'PeakMemory', 'starts_from_real', 'check_vpc', 'check_result', 'run_method', 'dataset_kind_of',
-           'save_method', 'condense_dataset']
+__all__ = ['KINDS', 'METHOD_REGISTRY', 'METHOD_MODULES', 'METHOD_RANGES', 'REAL_START_METHODS', 'REAL_INITS', 'Condensed',
+           'full_frame_videos', 'MethodSpec', 'register_method', 'available_methods', 'get_method', 'method_ranges',
+           'method_lr_hint', 'method_config', 'starts_from_real', 'check_vpc', 'check_result', 'run_method']
 
 # %% ../nbs/15_methods.ipynb #2c8ac622
 @dataclass
@@ -77,6 +77,7 @@ def register_method(
         raise TypeError(f"method {name!r}: config_cls must be a dataclass with fields 'vpc' and 'seed'")
     def deco(fn):
         METHOD_REGISTRY[name] = MethodSpec(name, fn, config_cls, kind, needs_teacher, rebuild, presets or {}, make_config)
+        if rebuild is not None: register_rebuild(name, rebuild)
         return fn
     return deco
 
@@ -143,62 +144,6 @@ def _condense_method(train, cfg, device=None, teacher=None, show_progress=None, 
 
 for _m in ('prism', 'dm'): register_method(_m, CondenseConfig, make_config=_condense_config(_m))(_condense_method)
 
-# %% ../nbs/15_methods.ipynb #1944ecdf
-FEATURE_BATCH = 128 # clips per forward pass when embedding
-CLIP_EPS = 1e-6 # guards the per-clip standard deviation
-
-def per_clip_input(
-    teacher:nn.Module, # trained teacher (takes [0, 1] videos)
-    x:torch.Tensor, # (B, C, T, H, W) clips in [0, 1]
-) -> tuple:
-    "`(network, input)`: a standardising teacher's inner network and the clips standardised one by one; else `(teacher, x)`."
-    if getattr(teacher, 'normalise', None) != 'standardise': return teacher, x
-    dims = tuple(range(1, x.ndim))
-    return teacher.net, (x - x.mean(dims, keepdim=True)) / (x.std(dims, keepdim=True) + CLIP_EPS)
-
-def _classifier_input(net, x):
-    last = [m for m in net.modules() if isinstance(m, (nn.Linear, nn.Conv3d, nn.Conv2d))][-1]
-    got = []
-    h = last.register_forward_hook(lambda m, i, o: got.append(i[0]))
-    try: net(x)
-    finally: h.remove()
-    return got[-1].flatten(1)
-
-@torch.no_grad()
-def teacher_features(
-    teacher:nn.Module, # trained teacher (takes [0, 1] videos)
-    x:torch.Tensor, # (B, C, T, H, W) clips in [0, 1]
-    batch:int=FEATURE_BATCH, # clips per forward pass
-) -> torch.Tensor:
-    "Penultimate features `(B, d)` of `teacher` for the clips `x`, each clip normalised on its own."
-    teacher.eval(); outs = []
-    for i in range(0, len(x), batch):
-        net, xb = per_clip_input(teacher, x[i:i + batch])
-        outs.append(net.embed(xb) if hasattr(net, 'embed') else _classifier_input(net, xb))
-    return torch.cat(outs).flatten(1)
-
-# %% ../nbs/15_methods.ipynb #c65b8b9b
-def _status_mib(key):
-    for line in Path('/proc/self/status').read_text().splitlines():
-        if line.startswith(key + ':'): return int(line.split()[1]) / 1024
-    return None
-
-class PeakMemory:
-    "Context manager measuring the peak memory (MiB) used inside the block above its start: `.mib` afterwards."
-    def __init__(self, device:str|torch.device|None=None): self.device, self.mib = torch.device(get_device(device)), None
-    def __enter__(self):
-        if self.device.type == 'cuda':
-            torch.cuda.synchronize(self.device); torch.cuda.reset_peak_memory_stats(self.device); self.base = torch.cuda.memory_allocated(self.device)
-        else:
-            try: Path('/proc/self/clear_refs').write_text('5'); self.base = _status_mib('VmRSS')
-            except OSError: self.base = None
-        return self
-    def __exit__(self, *exc):
-        if self.device.type == 'cuda':
-            torch.cuda.synchronize(self.device); self.mib = (torch.cuda.max_memory_allocated(self.device) - self.base) / 2**20
-        elif self.base is not None: self.mib = _status_mib('VmHWM') - self.base
-        return False
-
 # %% ../nbs/15_methods.ipynb #7a6ce5d3
 REAL_START_METHODS = ('mtt', 'datm', 'static-dynamic') # distillation methods that always start from real clips or frames
 REAL_INITS = ('real', 'rded') # `init` values that start from real clips
@@ -245,75 +190,21 @@ def run_method(
     teacher:nn.Module|None=None, # trained teacher for methods that need one (default: the cached teacher of `train`)
     show_progress:bool|None=None, # progress bar (default: on, except in tests)
     callback=None, # called by iterative methods as `callback(it, videos, log)`
-    dataset_kind:str|None=None, # dataset kind selecting presets (default: from `train.name`)
+    dataset_kind:str|None=None, # dataset kind selecting presets (default: the kind of the spec `train` was loaded from)
     test:VideoSet|None=None, # test split, used only to record a newly trained teacher's accuracy
     **options, # fields of the method's config dataclass
 ) -> Condensed:
     "Run condensation method `name` on `train` and return its `Condensed` result (timed, peak memory measured)."
     spec = get_method(name); device = get_device(device)
-    if dataset_kind is None: dataset_kind = dataset_kind_of(train)
+    if dataset_kind is None and train.spec is not None: dataset_kind = train.spec.kind
     cfg = method_config(name, dataset_kind, vpc, seed, **options)
     check_vpc(train, vpc, name, starts_from_real(spec, cfg))
     if spec.needs_teacher and teacher is None:
-        from prism_nb.teachers import get_teacher
         teacher = get_teacher(train, test, device=device)
     t0 = time.time()
     with PeakMemory(device) as pm: res = spec.fn(train, cfg, device, teacher, show_progress, callback)
     check_result(res, f"{name} vpc={vpc}", method_lr_hint(cfg))
     res.seconds, res.peak_memory_mib = time.time() - t0, pm.mib
     res.config = {**res.config, 'method': name}
-    from prism_nb.artifacts import data_fingerprints
     res.extra.setdefault('data_fingerprint', data_fingerprints(train=train, test=test)) # evaluation checks it reads this data
     return res
-
-def dataset_kind_of(
-    train:VideoSet, # a training split
-) -> str|None:
-    "The dataset kind ('synth', 'ucf101', ...) named at the start of `train.name`, if any."
-    from prism_nb.datasets import parse_spec
-    try: return parse_spec(train.name).kind
-    except Exception: return None
-
-# %% ../nbs/15_methods.ipynb #f8b1b003
-def save_method(
-    out:str|Path, # run folder (replaced atomically)
-    res:Condensed, # a method's result
-    dataset:str, # dataset spec the set was condensed from
-    classes:list, # class names
-    dtype:str='float32', # storage type of the frames
-    overwrite:bool=False, # replace an existing run folder at `out` (anything else is never replaced)
-    **extra, # more manifest fields
-) -> Path:
-    "Save a `Condensed` result as a run folder (new, or an existing run folder with `overwrite`; see `prism_nb.core.check_out`)."
-    from prism_nb.artifacts import save_condensed
-    fields_ = {**res.extra, **extra}
-    if res.peak_memory_mib is not None: fields_['peak_memory_mib'] = res.peak_memory_mib
-    return save_condensed(out, res.videos, dataset, classes, res.config, res.seconds, res.log, dtype, parts=res.parts,
-                          soft_labels=res.soft_labels, overwrite=overwrite, **fields_)
-
-def condense_dataset(
-    out:str|Path, # run folder to write
-    data:str='synth', # dataset spec
-    method:str='prism', # condensation method (see `available_methods()`)
-    vpc:int=1, # videos per class
-    device:str|None=None, # default `get_device()`
-    dtype:str='float32', # storage type of the frames
-    train=None, # an already loaded training `VideoSet` (skips loading `data`)
-    callback=None, # passed to iterative methods
-    preset:str|None=None, # dataset kind whose presets apply (default: the kind of `data`)
-    seed:int=0, # seed of the method
-    teacher=None, # trained teacher for methods that need one
-    show_progress:bool|None=None, # progress bar
-    overwrite:bool=False, # replace an existing run folder at `out`
-    **options, # fields of the method's config dataclass
-) -> Path:
-    "Condense the dataset `data` with `method` and save the run folder `out`; `out` is checked first, and nothing is written if the run is interrupted or diverges."
-    from prism_nb.artifacts import load_data, data_fingerprints
-    from prism_nb.datasets import parse_spec
-    check_out(out, overwrite); kind = preset or parse_spec(data).kind
-    method_config(method, kind, vpc, seed, **options)
-    test = None
-    if train is None: train, test = load_data(data)
-    res = run_method(method, train, vpc, seed, device, teacher, show_progress, callback, kind, test, **options)
-    return save_method(out, res, data, train.classes, dtype, overwrite, train_name=train.name,
-                       data_fingerprint=data_fingerprints(train=train, test=test))

@@ -10,6 +10,7 @@ import math
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from fastcore.meta import delegates
 from .core import *
 
 # %% auto #0
@@ -92,7 +93,7 @@ class MiniC3D(nn.Module):
                  norm:str|None=None, # None (published, no normalisation) or 'instance' (see `miniC3D_in`)
                 ):
         super().__init__()
-        if norm not in C3D_NORMS: raise ValueError(f"MiniC3D: norm must be one of {C3D_NORMS}, got {norm!r}")
+        check_choice('MiniC3D norm', norm, C3D_NORMS)
         self.norm, self.plan, self.frames, self.size = norm, c3d_plan(size, published), frames, size
         self.feature_shape = self._feature_shape(frames, size, size)
         widths = (CHANNELS,) + C3D_WIDTHS
@@ -180,7 +181,7 @@ class RNNHead(nn.Module):
     "A 1-layer LSTM or GRU over the frame features; mean of its outputs (or the last one)."
     def __init__(self, feat_dim, frames, hidden, cell='gru', readout='mean'):
         super().__init__()
-        if readout not in ('mean', 'last'): raise ValueError(f"readout must be 'mean' or 'last', got {readout!r}")
+        check_choice('readout', readout, ('mean', 'last'))
         self.rnn = dict(lstm=nn.LSTM, gru=nn.GRU)[cell](feat_dim, hidden, num_layers=1, batch_first=True)
         self.readout, self.out_dim = readout, hidden
     def forward(self, f):
@@ -204,7 +205,7 @@ class FrameConvNet(nn.Module):
                  **head_kwargs, # e.g. readout='last' for 'lstm' / 'gru'
                 ):
         super().__init__()
-        if head not in TEMPORAL_HEADS: raise ValueError(f"unknown temporal head {head!r}; expected one of {list(TEMPORAL_HEADS)}")
+        check_choice('temporal head', head, TEMPORAL_HEADS)
         self.min_size = 2 ** depth
         if size < self.min_size: raise ValueError(f"convnet_{head}: size {size} is below {self.min_size} ({depth} 2x2 pools)")
         self.frames, self.size, self.name = frames, size, f'convnet_{head}'
@@ -240,7 +241,7 @@ class VideoResNet(nn.Module):
                  arch:str='r3d_18', # one of `TORCHVISION_VIDEO`
                 ):
         super().__init__()
-        if arch not in TORCHVISION_VIDEO: raise ValueError(f"unknown torchvision video model {arch!r}; expected one of {TORCHVISION_VIDEO}")
+        check_choice('torchvision video model', arch, TORCHVISION_VIDEO)
         self.arch, self.frames, self.size = arch, frames, size
         from torchvision.models import video as tv_video # imported here: torchvision takes seconds to import
         self.net = getattr(tv_video, arch)(weights=None, num_classes=n_classes)
@@ -257,9 +258,15 @@ class VideoResNet(nn.Module):
 def _frame_model(head): return lambda n_classes, frames, size, **kw: FrameConvNet(n_classes, frames, size, head=head, **kw)
 def _tv_model(arch): return lambda n_classes, frames, size, **kw: VideoResNet(n_classes, frames, size, arch=arch, **kw)
 
-def miniC3D_in(n_classes, frames=16, size=112, **kw):
+@delegates(MiniC3D, but='norm')
+def miniC3D_in(
+    n_classes:int, # number of classes C
+    frames:int=16, # clip length T it is built for
+    size:int=112, # input height = width it is built for
+    **kwargs, # the other `MiniC3D` options
+):
     "MiniC3D with a per-channel instance normalisation after each convolution (a deviation from the video reference)."
-    return MiniC3D(n_classes, frames, size, norm='instance', **kw)
+    return MiniC3D(n_classes, frames, size, norm='instance', **kwargs)
 
 MODELS = dict(miniC3D=MiniC3D, miniC3D_in=miniC3D_in,
               convnet_mean=_frame_model('mean'), convnet_mlp=_frame_model('mlp'),

@@ -12,7 +12,7 @@ from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch.func import functional_call
 from .core import *
-from .videos import VideoSet, standardise
+from .videos import VideoSet
 from .evaluate import build_model, arch_name
 from .teachers import data_fingerprint
 from .cache import get_cache_dir
@@ -60,7 +60,7 @@ EXPERT_MOMENTUM = 0.0 # MTT's experts use plain SGD
 EXPERT_WEIGHT_DECAY = 0.0
 EXPERT_BATCH = 256 # MTT's batch_train
 EXPERT_EPOCHS = 50 # MTT's train_epochs
-N_EXPERTS = 20 # experts per dataset in the video condensation study (papers/001, A.1)
+N_EXPERTS = 20 # experts per dataset in the video condensation study (arXiv 2412.21197, A.1)
 
 # %% ../nbs/19_mtt.ipynb #e9762153
 def train_expert(
@@ -212,7 +212,7 @@ class GraphMeter:
         return t
     def __exit__(self, *exc): self._hooks.__exit__(*exc)
     @property
-    def mib(self) -> float: return self.bytes / 2**20
+    def mib(self) -> float: return self.bytes / MIB
 
 # %% ../nbs/19_mtt.ipynb #7b5965b1
 def start_window(
@@ -328,8 +328,8 @@ def trajectory_matching(
         check_finite(it, 'datm' if datm else 'mtt', method_lr_hint(cfg), loss=loss, videos=videos, synthetic_lr=syn_lr, **({} if soft is None else dict(soft_labels=soft)))
         for k, v in zip(log, (loss.item(), syn_lr.item(), t, e, meter.bytes)): log[k].append(v)
         if callback is not None: callback(it, videos.detach(), log)
-    extra = dict(peak_memory_mib=torch.cuda.max_memory_allocated(device) / 2**20 if device.type == 'cuda' else None, # since `run_method`'s reset
-                 peak_graph_mib=max(log['graph_bytes']) / 2**20, final_syn_lr=syn_lr.item(),
+    extra = dict(peak_memory_mib=torch.cuda.max_memory_allocated(device) / MIB if device.type == 'cuda' else None, # since `run_method`'s reset
+                 peak_graph_mib=max(log['graph_bytes']) / MIB, final_syn_lr=syn_lr.item(),
                  experts_trained=sum(trajectories.trained))
     log = {k: torch.tensor(v, dtype=torch.float64) for k, v in log.items()}
     return videos.detach(), labels, None if soft is None else soft.detach(), log, extra

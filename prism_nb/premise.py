@@ -9,8 +9,9 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 from .core import *
-from .videos import VideoSet
+from .videos import VideoSet, DatasetSpec
 from .keyframes import even_key_mask, interpolate
+from .cache import load_data
 
 # %% auto #0
 __all__ = ['VARIANCE_FLOOR', 'PLACEMENTS', 'PREMISE_KEYS', 'PREMISE_BATCH', 'PREMISE_SPLITS', 'temporal_variance',
@@ -67,7 +68,7 @@ def placement_mask(
     order:Tensor|None=None, # `greedy_key_order(x, >= keys)` when already computed
 ) -> Tensor:
     "Bool `(B, T)` key mask with `keys` key frames per clip, evenly spaced or greedily placed."
-    if placement not in PLACEMENTS: raise ValueError(f"placement: expected one of {PLACEMENTS}, got {placement!r}")
+    check_choice('placement', placement, PLACEMENTS)
     if not isinstance(keys, int) or keys < 2: raise ValueError(f"keys: expected an int >= 2 (the end frames count), got {keys!r}")
     B, T = x.shape[0], x.shape[2]
     if placement == 'even': return even_key_mask(B, T, keys, x.device)
@@ -81,16 +82,14 @@ PREMISE_BATCH = 64 # clips per batch
 PREMISE_SPLITS = ('train', 'test')
 
 def premise_videos(
-    data:str|tuple|VideoSet, # dataset spec, `(train, test)` pair, or one `VideoSet`
+    data:str|DatasetSpec|tuple|VideoSet, # dataset spec, `(train, test)` pair, or one `VideoSet`
     split:str='train', # which split of a spec or pair
     cache:bool=True, # read a spec through the decoded-clip cache
 ) -> VideoSet:
     "The `VideoSet` whose clips are measured."
-    if split not in PREMISE_SPLITS: raise ValueError(f"split: expected one of {PREMISE_SPLITS}, got {split!r}")
+    check_choice('split', split, PREMISE_SPLITS)
     if isinstance(data, VideoSet): return data
-    if isinstance(data, str):
-        from prism_nb.artifacts import load_data
-        data = load_data(data, cache)
+    if isinstance(data, (str, DatasetSpec)): data = load_data(data, cache)
     return data[PREMISE_SPLITS.index(split)]
 
 def per_class_first(
@@ -102,7 +101,7 @@ def per_class_first(
 
 # %% ../nbs/12_premise.ipynb #61d90d2f
 def premise_report(
-    data:str|tuple|VideoSet, # dataset spec, `(train, test)` pair, or one `VideoSet`
+    data:str|DatasetSpec|tuple|VideoSet, # dataset spec, `(train, test)` pair, or one `VideoSet`
     keys:tuple|list=PREMISE_KEYS, # numbers of key frames (each >= 2, end frames included)
     placements:tuple|list=PLACEMENTS, # some of 'even', 'greedy'
     split:str='train', # split measured, and the sampler that draws its clips
@@ -131,11 +130,11 @@ def premise_report(
     have = [c for c in range(vs.n_classes) if counts[c] > 0]
     res = {str(k): {p: dict(mean=float(sums[k, p].sum() / counts.sum().clamp_min(1)),
                             per_class={vs.classes[c]: float(sums[k, p][c] / counts[c]) for c in have}) for p in placements} for k in keys}
-    return dict(spec=data if isinstance(data, str) else vs.name, dataset=vs.name, split=split, sampler=sampler, seed=seed,
+    return dict(spec=str(data) if isinstance(data, (str, DatasetSpec)) else vs.name, dataset=vs.name, split=split, sampler=sampler, seed=seed,
                 clips=int(counts.sum()), clip_frames=frames, max_per_class=max_per_class, keys=res)
 
 def interpolation_residual(
-    data:str|tuple|VideoSet, # dataset spec, `(train, test)` pair, or one `VideoSet`
+    data:str|DatasetSpec|tuple|VideoSet, # dataset spec, `(train, test)` pair, or one `VideoSet`
     keys:int=3, # key frames per clip, end frames included
     placement:str='even', # 'even' or 'greedy'
     **kwargs, # split, max_per_class, batch, seed, cache, device: see `premise_report`

@@ -8,7 +8,8 @@ Docs: https://prism-nb.github.io/prism_nb/published.html.md"""
 from __future__ import annotations
 import csv, importlib.resources
 from itertools import combinations
-from .keyframes import MIB, BYTES_PER_VALUE
+from .core import MIB
+from .keyframes import BYTES_PER_VALUE
 
 # %% auto #0
 __all__ = ['DATA_PACKAGE', 'DATA_FOLDER', 'COMMENT', 'CSV_SUFFIX', 'PAPER_FRAME_SHAPE', 'PAPER_FRAMES', 'SCORE_COLUMNS',

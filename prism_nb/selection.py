@@ -9,16 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, asdict
 import torch, torch.nn as nn, torch.nn.functional as F
 from .core import *
+from .distributed import shard, stream, gather_rows, gather_json
 from .videos import VideoSet, get_sampler
 from .evaluate import shared_crop_flip, CROP_RATIO
-from .methods import register_method, Condensed, full_frame_videos, teacher_features, per_clip_input
+from .methods import register_method, Condensed, full_frame_videos
+from .teachers import teacher_features, per_clip_input
 
 # %% auto #0
 __all__ = ['ORDERS', 'FEATURE_CHUNK', 'RDED_MAX_CANDIDATES', 'RDED_CLIPS_PER_VIDEO', 'RDED_CROP_SCALE', 'RDED_BATCH',
-           'RDED_SYNTH_PRESET', 'sample_clip_index', 'real_clips', 'class_pools', 'selection_result', 'RandomConfig',
-           'random_selection', 'herding_order', 'kcenter_order', 'EmbeddingSelectionConfig', 'embedding_selection',
-           'HerdingConfig', 'KCenterConfig', 'herding', 'kcenter', 'tile_clips', 'clip_logits', 'rded_scores',
-           'RDEDConfig', 'rded']
+           'RDED_SYNTH_PRESET', 'sample_clip_index', 'real_clips', 'class_pools', 'selection_result', 'by_class',
+           'RandomConfig', 'random_selection', 'herding_order', 'kcenter_order', 'EmbeddingSelectionConfig',
+           'embedding_selection', 'HerdingConfig', 'KCenterConfig', 'herding', 'kcenter', 'tile_clips', 'clip_logits',
+           'rded_scores', 'RDEDConfig', 'rded']
 
 # %% ../nbs/16_selection.ipynb #0fdd267a
 def sample_clip_index(
@@ -74,6 +76,29 @@ def selection_result(
                  tiles_per_video=tiles_per_video)
     return Condensed(full_frame_videos(x, labels), asdict(cfg), log, extra=extra)
 
+# %% ../nbs/16_selection.ipynb #3583ff08
+def by_class(
+    train:VideoSet, # the real training split
+    cfg, # the method's config (its `seed` names the streams)
+    pick, # `pick(c, generator) -> (videos (k, C, T, H, W), video indices (k * tiles,), frame indices (k * tiles, T), log rows or None)`
+    desc:str, # progress-bar label
+    show_progress=None, # progress bar over this process's classes
+) -> tuple:
+    "`(videos, idx, index, logs)` of `pick` over all classes, class-major; under torchrun each rank picks its classes and all are gathered."
+    n, mine, parts = train.n_classes, shard(train.n_classes), []
+    for c in progress(mine, desc, disable=None if show_progress is None else not show_progress):
+        parts.append(pick(c, stream(cfg.seed, 'class', c)))
+    def rows(j, empty):
+        local = torch.stack([p[j] for p in parts]) if parts else empty
+        return gather_rows(local, n).flatten(0, 1)
+    k = len(parts[0][1]) if parts else 0 # every class keeps the same number of clips
+    k_all = max(gather_json(k)); T = train.clip_frames; C_, (H, W) = train.frames.shape[1], train.size
+    videos = rows(0, torch.zeros(0, cfg.vpc, C_, T, H, W))
+    idx = rows(1, torch.zeros(0, k_all, dtype=torch.long)).tolist()
+    index = rows(2, torch.zeros(0, k_all, T, dtype=torch.long))
+    logs = [row for rank_logs in gather_json([p[3] for p in parts]) for row in rank_logs]
+    return videos, idx, index, logs
+
 # %% ../nbs/16_selection.ipynb #92aa93a4
 @dataclass
 class RandomConfig:
@@ -91,12 +116,14 @@ def random_selection(
     callback=None, # unused
 ) -> Condensed:
     "`cfg.vpc` random real videos per class, each read at a random clip position."
-    device, g = get_device(device), seed_everything(cfg.seed); get_sampler(cfg.sampler)
+    device = get_device(device); seed_everything(cfg.seed); get_sampler(cfg.sampler)
     pools = class_pools(train, cfg.vpc)
-    idx = [int(p[j]) for p in progress(pools, 'random', disable=None if show_progress is None else not show_progress)
-           for j in torch.randperm(len(p), generator=g)[:cfg.vpc]]
-    index = torch.stack([sample_clip_index(train, i, cfg.sampler, g) for i in idx])
-    return selection_result(train, cfg, real_clips(train, idx, index, device), idx, index)
+    def pick(c, g):
+        idx = pools[c][torch.randperm(len(pools[c]), generator=g)[:cfg.vpc]]
+        index = torch.stack([sample_clip_index(train, int(i), cfg.sampler, g) for i in idx])
+        return real_clips(train, idx, index), idx, index, None
+    videos, idx, index, _ = by_class(train, cfg, pick, 'random', show_progress)
+    return selection_result(train, cfg, videos.to(device), idx, index)
 
 # %% ../nbs/16_selection.ipynb #a9b7dc8c
 def herding_order(
@@ -153,16 +180,17 @@ def embedding_selection(
 ) -> Condensed:
     "Per class, `cfg.vpc` videos in the `order` (`ORDERS`) of their teacher embeddings."
     if teacher is None: raise ValueError(f"{order}: needs a trained teacher (prism_nb.teachers.get_teacher)")
-    device, g = get_device(device), seed_everything(cfg.seed); get_sampler(cfg.sampler)
-    tdev = _module_device(teacher, device); pools = class_pools(train, cfg.vpc); idx, index = [], []
-    for pool in progress(pools, order, disable=None if show_progress is None else not show_progress):
+    device = get_device(device); seed_everything(cfg.seed); get_sampler(cfg.sampler)
+    tdev = _module_device(teacher, device); pools = class_pools(train, cfg.vpc)
+    def pick(c, g):
+        pool = pools[c]
         ix = torch.stack([sample_clip_index(train, int(i), cfg.sampler, g) for i in pool])
         emb = torch.cat([teacher_features(teacher, real_clips(train, pool[s:s + FEATURE_CHUNK], ix[s:s + FEATURE_CHUNK], tdev))
                          for s in range(0, len(pool), FEATURE_CHUNK)])
-        pick = ORDERS[order](emb, cfg.vpc)
-        idx += pool[pick].tolist(); index.append(ix[pick])
-    index = torch.cat(index)
-    return selection_result(train, cfg, real_clips(train, idx, index, device), idx, index)
+        chosen = ORDERS[order](emb, cfg.vpc)
+        return real_clips(train, pool[chosen], ix[chosen]), pool[chosen], ix[chosen], None
+    videos, idx, index, _ = by_class(train, cfg, pick, order, show_progress)
+    return selection_result(train, cfg, videos.to(device), idx, index)
 
 @dataclass
 class HerdingConfig(EmbeddingSelectionConfig): pass
@@ -182,7 +210,7 @@ def kcenter(train:VideoSet, cfg:KCenterConfig, device=None, teacher=None, show_p
 
 # %% ../nbs/16_selection.ipynb #00e97ada
 RDED_MAX_CANDIDATES = 300 # candidate videos per class at most (RDED's mipc)
-RDED_CLIPS_PER_VIDEO = 10 # clips scored per candidate video (papers/001, A.3)
+RDED_CLIPS_PER_VIDEO = 10 # clips scored per candidate video (the video study, arXiv 2412.21197, A.3)
 RDED_CROP_SCALE = (0.08, 1.0) # RandomResizedCrop area range of RDED
 
 def tile_clips(
@@ -203,7 +231,7 @@ def clip_logits(
     teacher:nn.Module, # trained teacher (takes [0, 1] videos)
     x:torch.Tensor, # (B, C, T, H, W) clips in [0, 1]
 ) -> torch.Tensor:
-    "Logits `(B, n_classes)` of each clip as if it were alone in its batch (see `prism_nb.methods.per_clip_input`)."
+    "Logits `(B, n_classes)` of each clip as if it were alone in its batch (see `prism_nb.teachers.per_clip_input`)."
     net, xn = per_clip_input(teacher, x)
     return net(xn)
 
@@ -267,24 +295,27 @@ def rded(
 ) -> Condensed:
     "Video RDED: per class, the lowest-loss clips of the candidate videos (see above)."
     if teacher is None: raise ValueError("rded: needs a trained teacher (prism_nb.teachers.get_teacher)")
-    _check_rded(cfg); device, g = get_device(device), seed_everything(cfg.seed)
+    _check_rded(cfg); device = get_device(device); seed_everything(cfg.seed)
     tiles = cfg.factor ** 2; need = cfg.vpc * tiles; cap = cfg.candidates or RDED_MAX_CANDIDATES
     pools = class_pools(train, need, 'vpc*factor**2' if tiles > 1 else 'vpc')
     if cap < need: raise ValueError(f"rded: candidates={cap} is fewer than the {need} videos needed per class (vpc*factor**2)")
     flip = cfg.flip and train.hflip_ok
-    videos, idx, index, cand, cand_losses = [], [], [], [], []
-    for pool in progress(pools, 'rded', disable=None if show_progress is None else not show_progress):
+    def pick(c, g):
+        pool, videos, idx, index, cand, cand_losses = pools[c], [], [], [], [], []
         if len(pool) > cap: pool = pool[torch.randperm(len(pool), generator=g)[:cap]]
         kept, step = [], max(1, cfg.batch // cfg.clips_per_video) # kept: (loss, candidate order, view, video, frame index)
         for s in range(0, len(pool), step):
             vids = pool[s:s + step]
             views, losses, ix = rded_scores(teacher, train, vids, cfg.clips_per_video, g, cfg.sampler, cfg.crop_scale, cfg.crop_ratio, flip)
-            b = losses.argmin(1).tolist(); cand += vids.tolist(); cand_losses.append(losses.cpu())
+            b = losses.argmin(1).tolist(); cand += vids.tolist(); cand_losses += losses.cpu().tolist()
             kept += [(float(losses[n, b[n]]), s + n, views[n, b[n]].cpu(), int(vids[n]), ix[n, b[n]]) for n in range(len(vids))]
             kept = sorted(kept, key=lambda k: k[:2])[:need]
         for j in range(cfg.vpc):
             group = kept[j * tiles:(j + 1) * tiles]
             videos.append(tile_clips(torch.stack([k[2] for k in group]), cfg.factor))
             idx += [k[3] for k in group]; index += [k[4] for k in group]
-    log = dict(candidates=torch.tensor(cand), candidate_losses=torch.cat(cand_losses))
-    return selection_result(train, cfg, torch.stack(videos).to(device), idx, torch.stack(index), tiles, log)
+        return torch.stack(videos), torch.tensor(idx), torch.stack(index), (cand, cand_losses)
+    videos, idx, index, logs = by_class(train, cfg, pick, 'rded', show_progress)
+    log = dict(candidates=torch.tensor([v for cand, _ in logs for v in cand]),
+               candidate_losses=torch.tensor([row for _, ls in logs for row in ls], dtype=torch.float32))
+    return selection_result(train, cfg, videos.to(device), idx, index, tiles, log)

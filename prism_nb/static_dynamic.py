@@ -8,7 +8,7 @@ Docs: https://prism-nb.github.io/prism_nb/static_dynamic.html.md"""
 from __future__ import annotations
 import math
 from dataclasses import dataclass, asdict
-import torch, torch.nn as nn, torch.nn.functional as F
+import torch, torch.nn.functional as F
 from .core import *
 from .videos import VideoSet
 from .keyframes import KeyframeVideos

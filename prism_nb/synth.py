@@ -6,11 +6,11 @@ Docs: https://prism-nb.github.io/prism_nb/synth.html.md"""
 
 # %% ../nbs/02_synth.ipynb #7424dbd3
 from __future__ import annotations
-import math, time, warnings, zlib
+import hashlib, inspect, math, warnings, zlib
 from contextlib import contextmanager
 import numpy as np, torch
 from .core import *
-from .videos import VideoSet
+from .videos import VideoSet, DatasetSpec
 
 # %% auto #0
 __all__ = ['TRAJECTORY_KEYS', 'NEUTRAL', 'TRAVEL', 'BOUNCE_TRAVEL', 'CIRCLE_RADIUS', 'CIRCLE_TURNS', 'ZIGZAG_AMPLITUDE',
@@ -146,8 +146,7 @@ def motion_trajectory(
     heading:torch.Tensor|float=0., # (n, 1) headings, radians
 ) -> dict:
     "The trajectory dict of motion `name` for each row of `u`."
-    if name not in MOTIONS: raise ValueError(f"unknown motion {name!r}; expected one of {list(MOTIONS)}")
-    return MOTIONS[name](u, _column(speed, u), _column(phase, u), _column(heading, u))
+    return MOTIONS[check_choice('motion', name, MOTIONS)](u, _column(speed, u), _column(phase, u), _column(heading, u))
 
 # %% ../nbs/02_synth.ipynb #e6559505
 CLIP_FRAMES = 8 # frames per clip of the default sampler
@@ -170,6 +169,7 @@ def shape_sdf(
     lv:torch.Tensor, # local y coordinate, in radii (same shape as `lu`)
 ) -> torch.Tensor:
     "Signed distance (in radii, negative inside) of shape `shape` at local coordinates `(lu, lv)`; exact near the edges."
+    check_choice('shape', shape, SHAPES)
     if shape == 'disc': return torch.hypot(lu, lv) - 1
     if shape == 'ring': return (torch.hypot(lu, lv) - (1 + RING_INNER) / 2).abs() - (1 - RING_INNER) / 2
     if shape == 'square': return _box(lu.abs(), lv.abs(), SQUARE_HALF, SQUARE_HALF)
@@ -179,7 +179,7 @@ def shape_sdf(
     if shape == 'triangle': # pointing up: sides facing down, upper right and upper left
         c = math.sqrt(3) / 2
         return torch.maximum(torch.maximum(lv, c * lu - lv / 2), -c * lu - lv / 2) - TRIANGLE_INRADIUS
-    raise ValueError(f"unknown shape {shape!r}; expected one of {SHAPES}")
+    raise NotImplementedError(f"shape {shape!r} is in SHAPES but has no signed distance")
 
 EDGE_PX = 1.0 # width of the ramp across an object's edge, pixels (1: anti-aliased hard edges)
 
@@ -410,7 +410,7 @@ def class_generator(
     name:str, # motion name
 ) -> torch.Generator:
     "The random stream of class `name` in `split` of the dataset with seed `seed`."
-    if split not in SPLITS: raise ValueError(f"split: expected one of {SPLITS}, got {split!r}")
+    check_choice('split', split, SPLITS)
     state = np.random.SeedSequence([seed, SPLITS.index(split), zlib.crc32(name.encode())]).generate_state(2, np.uint32)
     return torch.Generator().manual_seed(int(state[0]) << 32 | int(state[1]))
 
@@ -505,6 +505,7 @@ def synth_actions(
     if length > 2 * span - 1:
         warnings.warn(f"length={length}: with clips spanning {span} frames some clips of a bounce miss its turn (designed for <= {2 * span - 1})")
     spec = synth_spec(classes, train_per_class, test_per_class, length, size, noise, distractors, seed, regime, scene_cue)
+    ds = DatasetSpec('synth', None, dict(item.split('=', 1) for item in spec[len(SPEC_PREFIX):].split(','))) # the name, parsed
     sets = []
     for split, per in zip(SPLITS, (train_per_class, test_per_class)):
         vids = [render_class(c, per, length, size, noise, distractors, class_generator(seed, split, c), device, regime, scene_cue) for c in names]
@@ -513,7 +514,7 @@ def synth_actions(
         with single_thread():
             sets.append(VideoSet.from_videos(vids, labels, names, names=[f'synth/{split}/{c}/{i}' for c in names for i in range(per)],
                         clip_frames=CLIP_FRAMES, clip_stride=s['clip_stride'], train_sampler='random', test_sampler='centre', name=spec,
-                        hflip_ok=False))
+                        hflip_ok=False, spec=ds))
     return tuple(sets)
 
 # %% ../nbs/02_synth.ipynb #eb1e059b
@@ -523,7 +524,6 @@ def generator_fingerprint(
     regime:str|None=None, # hash this regime's settings only (default: every regime's)
 ) -> str:
     "A short hash of everything, besides the spec, that decides the videos SynthActions generates."
-    import hashlib, inspect
     consts = {k: v for k, v in sorted(globals().items()) if k.isupper() and isinstance(v, (int, float, str, tuple, list))}
     regimes = {r: regime_settings(r) for r in ([regime] if regime else REGIMES)}
     defaults = {k: p.default for k, p in inspect.signature(synth_actions).parameters.items()}

@@ -18,8 +18,9 @@ from .evaluate import (get_config, fit, test_report, build_model, arch_name, Nor
 
 # %% auto #0
 __all__ = ['TEACHER_KIND', 'TEACHER_EPOCHS', 'TEACHER_BATCH', 'TEACHER_LR', 'TEACHER_DEFAULTS', 'TEACHERS_DIR', 'TEACHER_WHY',
-           'CPU_CLIP_S', 'REF_VOXELS', 'GPU_SPEEDUP', 'train_teacher', 'save_teacher', 'load_teacher',
-           'data_fingerprint', 'teacher_key', 'teacher_note', 'get_teacher', 'soft_labels']
+           'CPU_CLIP_S', 'REF_VOXELS', 'GPU_SPEEDUP', 'FEATURE_BATCH', 'CLIP_EPS', 'train_teacher', 'save_teacher',
+           'load_teacher', 'data_fingerprint', 'teacher_key', 'teacher_note', 'get_teacher', 'soft_labels',
+           'per_clip_input', 'teacher_features']
 
 # %% ../nbs/08_teachers.ipynb #17058c9e
 TEACHER_KIND = 'teacher'
@@ -182,3 +183,37 @@ def soft_labels(
     "Teacher logits `(N, n_classes)` for `videos` (on the CPU)."
     if not isinstance(videos, (torch.Tensor, VideoSet)): videos = as_synthetic(videos).data
     return teacher_logits(teacher, videos, batch, device)
+
+# %% ../nbs/08_teachers.ipynb #1944ecdf
+FEATURE_BATCH = 128 # clips per forward pass when embedding
+CLIP_EPS = 1e-6 # guards the per-clip standard deviation
+
+def per_clip_input(
+    teacher:nn.Module, # trained teacher (takes [0, 1] videos)
+    x:torch.Tensor, # (B, C, T, H, W) clips in [0, 1]
+) -> tuple:
+    "`(network, input)`: a standardising teacher's inner network and the clips standardised one by one; else `(teacher, x)`."
+    if getattr(teacher, 'normalise', None) != 'standardise': return teacher, x
+    dims = tuple(range(1, x.ndim))
+    return teacher.net, (x - x.mean(dims, keepdim=True)) / (x.std(dims, keepdim=True) + CLIP_EPS)
+
+def _classifier_input(net, x):
+    last = [m for m in net.modules() if isinstance(m, (nn.Linear, nn.Conv3d, nn.Conv2d))][-1]
+    got = []
+    h = last.register_forward_hook(lambda m, i, o: got.append(i[0]))
+    try: net(x)
+    finally: h.remove()
+    return got[-1].flatten(1)
+
+@torch.no_grad()
+def teacher_features(
+    teacher:nn.Module, # trained teacher (takes [0, 1] videos)
+    x:torch.Tensor, # (B, C, T, H, W) clips in [0, 1]
+    batch:int=FEATURE_BATCH, # clips per forward pass
+) -> torch.Tensor:
+    "Penultimate features `(B, d)` of `teacher` for the clips `x`, each clip normalised on its own."
+    teacher.eval(); outs = []
+    for i in range(0, len(x), batch):
+        net, xb = per_clip_input(teacher, x[i:i + batch])
+        outs.append(net.embed(xb) if hasattr(net, 'embed') else _classifier_input(net, xb))
+    return torch.cat(outs).flatten(1)

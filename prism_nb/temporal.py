@@ -26,7 +26,7 @@ def window_length(
     window:int|None=None, # frames per window; default `net_frames` ('naive' always takes the whole video)
 ) -> int:
     "The number of frames the sampling step takes from a `length`-frame video."
-    if sampling not in SAMPLINGS: raise ValueError(f"unknown sampling {sampling!r}; expected one of {list(SAMPLINGS)}")
+    check_choice('sampling', sampling, SAMPLINGS)
     if sampling == 'naive':
         if window is not None and window != length:
             raise ValueError(f"sampling 'naive' takes the whole video ({length} frames); window={window} needs 'segment' or 'sliding-window'")
@@ -45,7 +45,7 @@ def check_temporal(
     interpolation:str='none', # one of `INTERPOLATIONS`
 ) -> int:
     "Validate a temporal setting; return the window length."
-    if interpolation not in INTERPOLATIONS: raise ValueError(f"unknown interpolation {interpolation!r}; expected one of {list(INTERPOLATIONS)}")
+    check_choice('interpolation', interpolation, INTERPOLATIONS)
     if net_frames < 1: raise ValueError(f"net_frames must be >= 1, got {net_frames}")
     w = window_length(length, net_frames, sampling, window)
     if interpolation == 'none' and w != net_frames:
@@ -103,7 +103,7 @@ def time_positions(
     mode:str='none', # one of `INTERPOLATIONS`
 ) -> torch.Tensor:
     "Source position `(frames,)` float of every output frame."
-    if mode not in INTERPOLATIONS: raise ValueError(f"unknown interpolation {mode!r}; expected one of {list(INTERPOLATIONS)}")
+    check_choice('interpolation', mode, INTERPOLATIONS)
     j = torch.arange(frames, dtype=torch.float64)
     if mode == 'none':
         if length != frames: raise ValueError(f"interpolation 'none': the window has {length} frames but the network takes {frames}")

@@ -7,12 +7,14 @@ Docs: https://prism-nb.github.io/prism_nb/videos.html.md"""
 # %% ../nbs/01_videos.ipynb #375bc5ed
 from __future__ import annotations
 from dataclasses import dataclass, field
+from pathlib import Path
 import torch
+from fastcore.basics import patch
 from .core import *
 
 # %% auto #0
-__all__ = ['CLIP_SAMPLERS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'fit_stride', 'random_clip', 'centre_clip', 'segment_clip',
-           'get_sampler', 'imagenet_normalise', 'standardise', 'VideoSet']
+__all__ = ['CLIP_SAMPLERS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'QUOTES', 'fit_stride', 'random_clip', 'centre_clip', 'segment_clip',
+           'get_sampler', 'imagenet_normalise', 'standardise', 'DatasetSpec', 'quote_root', 'VideoSet']
 
 # %% ../nbs/01_videos.ipynb #88ff0f63
 def fit_stride(
@@ -68,8 +70,7 @@ def get_sampler(
     name:str, # 'random', 'centre' or 'segment'
 ):
     "The clip sampler called `name`."
-    if name not in CLIP_SAMPLERS: raise ValueError(f"unknown clip sampler {name!r}; expected one of {sorted(CLIP_SAMPLERS)}")
-    return CLIP_SAMPLERS[name]
+    return CLIP_SAMPLERS[check_choice('clip sampler', name, CLIP_SAMPLERS)]
 
 # %% ../nbs/01_videos.ipynb #e1531954
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -89,6 +90,32 @@ def standardise(
     "Standardise a batch with its own mean and standard deviation."
     return (x - x.mean()) / (x.std() + eps)
 
+# %% ../nbs/01_videos.ipynb #2a3d33b4
+@dataclass
+class DatasetSpec:
+    "A parsed dataset spec: what kind of dataset, where it lives, and its options."
+    kind:str # a registered dataset kind (see `prism_nb.datasets.DATASETS`)
+    root:Path|None=None # dataset folder (None for synth)
+    options:dict=field(default_factory=dict) # option name -> typed value
+
+    def __str__(self):
+        opts = [f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in self.options.items()]
+        head = self.kind if self.root is None else f"{self.kind}:{quote_root(self.root)}"
+        if self.root is None and opts: return f"{head}:{','.join(opts)}"
+        return ','.join([head] + opts)
+
+QUOTES = ('"', "'")
+
+def quote_root(
+    root:str|Path, # a dataset folder
+) -> str:
+    "`root` as written in a spec: quoted when a comma or `=` in it could be read as an option, or when it starts with a quote."
+    r = str(root)
+    if not (',' in r or '=' in r or r[:1] in QUOTES): return r
+    q = "'" if "'" not in r else '"'
+    if q in r: raise ValueError(f"dataset root {r!r} holds both kinds of quotes and a comma or '=': it cannot be named in a spec")
+    return f"{q}{r}{q}"
+
 # %% ../nbs/01_videos.ipynb #0126e6f5
 @dataclass
 class VideoSet:
@@ -104,6 +131,7 @@ class VideoSet:
     test_sampler:str='centre' # sampler used for test clips
     name:str='' # dataset spec or description
     hflip_ok:bool=True # a horizontal flip keeps the class (False where classes are mirror images, e.g. left/right motions)
+    spec:DatasetSpec|None=None # the parsed spec the set was loaded from; None for a set built otherwise
 
     def __post_init__(self):
         if self.frames.dtype != torch.uint8 or self.frames.ndim != 4:
@@ -127,21 +155,25 @@ class VideoSet:
                 f"{int(self.lengths.min()) if len(self) else 0}-{int(self.lengths.max()) if len(self) else 0} frames)")
 
 # %% ../nbs/01_videos.ipynb #ddb486cf
-@classmethod
-def _from_videos(cls, videos, labels, classes, **kwargs):
+@patch(cls_method=True)
+def from_videos(cls:VideoSet,
+    videos, # `(C, T, H, W)` uint8 videos: a list (lengths may differ), or one `(N, C, T, H, W)` tensor
+    labels, # (N,) class index of each video
+    classes, # class names, index = label
+    **kwargs, # further `VideoSet` fields (names, clip_frames, name, spec, ...)
+) -> VideoSet:
     "Build a `VideoSet` from `(C, T, H, W)` uint8 videos (a list, or one `(N, C, T, H, W)` tensor)."
     vids = list(videos.unbind(0)) if isinstance(videos, torch.Tensor) else list(videos)
     lengths = torch.tensor([v.shape[1] for v in vids], dtype=torch.long)
     offsets = torch.cat([torch.zeros(1, dtype=torch.long), lengths.cumsum(0)])
     frames = torch.cat([v.transpose(0, 1) for v in vids]) if vids else torch.zeros(0, 3, 1, 1, dtype=torch.uint8)
     return cls(frames.contiguous(), offsets, torch.as_tensor(labels, dtype=torch.long), list(classes), **kwargs)
-VideoSet.from_videos = _from_videos
 
 # %% ../nbs/01_videos.ipynb #a929e2a6
-def _video(self:VideoSet, i:int) -> torch.Tensor:
+@patch
+def video(self:VideoSet, i:int) -> torch.Tensor:
     "Video `i` as uint8 `(C, T, H, W)`."
     return self.frames[self.offsets[i]:self.offsets[i + 1]].transpose(0, 1)
-VideoSet.video = _video
 
 # %% ../nbs/01_videos.ipynb #cc21112f
 def _clip_index(self:VideoSet, idx, sampler, frames, stride, generator):
@@ -150,7 +182,8 @@ def _clip_index(self:VideoSet, idx, sampler, frames, stride, generator):
     rel = torch.stack([sample(int(n), frames, stride, generator) for n in lengths]) if len(idx) else torch.zeros(0, frames, dtype=torch.long)
     return self.offsets[idx].unsqueeze(1) + rel
 
-def _clips(self:VideoSet,
+@patch
+def clips(self:VideoSet,
     idx, # video indices (list or tensor)
     sampler:str|None=None, # clip sampler name; default: the set's `train_sampler`
     frames:int|None=None, # clip length; default `clip_frames`
@@ -163,19 +196,18 @@ def _clips(self:VideoSet,
     gi = _clip_index(self, idx, sampler or self.train_sampler, frames or self.clip_frames, stride or self.clip_stride, generator)
     x = self.frames[gi.view(-1)].to(device).view(*gi.shape, *self.frames.shape[1:])
     return x.permute(0, 2, 1, 3, 4).float().div_(255)
-VideoSet.clips = _clips
 
 # %% ../nbs/01_videos.ipynb #eab4cad5
-def _subset(self:VideoSet, idx) -> VideoSet:
-    "A new `VideoSet` with the videos `idx` (in that order)."
+@patch
+def subset(self:VideoSet, idx) -> VideoSet:
+    "A new `VideoSet` with the videos `idx` (in that order), keeping the set's name, spec and clip settings."
     idx = torch.as_tensor(idx, dtype=torch.long).view(-1)
     vids = [self.video(int(i)) for i in idx]
     names = [self.names[int(i)] for i in idx] if self.names else None
-    return VideoSet.from_videos(vids, self.labels[idx], self.classes, names=names, clip_frames=self.clip_frames,
-        clip_stride=self.clip_stride, train_sampler=self.train_sampler, test_sampler=self.test_sampler, name=self.name, hflip_ok=self.hflip_ok)
-VideoSet.subset = _subset
+    return VideoSet.from_videos(vids, self.labels[idx], self.classes, names=names, clip_frames=self.clip_frames, clip_stride=self.clip_stride,
+        train_sampler=self.train_sampler, test_sampler=self.test_sampler, name=self.name, hflip_ok=self.hflip_ok, spec=self.spec)
 
-def _class_indices(self:VideoSet) -> list:
+@patch
+def class_indices(self:VideoSet) -> list:
     "For each class, a tensor of the indices of its videos."
     return [torch.nonzero(self.labels == c).view(-1) for c in range(self.n_classes)]
-VideoSet.class_indices = _class_indices

@@ -1,4 +1,4 @@
-"""Interactive views of a PRISM run: synthetic videos over iterations (`VideoSnapshots`), key-frame timelines, cosine heat maps, frame strips, loss curves, and `RunBrowser`, a widget that ties them together for a live or finished run.
+"""Every figure of prism_nb, and interactive views of any method's run folder: the videos (`render`, frame strips), the loss curve, and for PRISM the key-frame timeline and cosine heat maps; `VideoSnapshots` records a run's videos over iterations and `RunBrowser` ties the views together for a live or finished run; the bench chart and the key-frame heat map of the analyses live here too.
 
 Docs: https://prism-nb.github.io/prism_nb/viz.html.md"""
 
@@ -6,24 +6,77 @@ Docs: https://prism-nb.github.io/prism_nb/viz.html.md"""
 
 # %% ../nbs/13_viz.ipynb #488437f2
 from __future__ import annotations
-import base64, io, math, os, threading, time
+import base64, importlib.util, io, math, threading, time
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np, torch
-from safetensors.torch import save_file, load_file
-from .core import *
-from .keyframes import KeyframeVideos, MIB
-from .condense import CondenseLog, condense
+import imageio.v3 as iio
 import ipywidgets as widgets
-from .artifacts import (load_condensed, load_log, render_frames, encode_frames, decode_frames, STORAGE_DTYPES,
-                                KEY_COLOUR, BORDER, GAP, CONDENSED)
+import plotly.graph_objects as go, plotly.io as pio
+from plotly.offline import get_plotlyjs
+from PIL import Image
+from fastcore.basics import patch
+from safetensors.torch import save as safetensors_bytes, load_file
+from .core import *
+from .keyframes import KeyframeVideos
+from .condense import CondenseLog, condense
+from .artifacts import load_log, encode_frames, decode_frames, STORAGE_DTYPES, CONDENSED
+from .runs import load_run
+from .analysis import MOTION_GROUPS, motion_group
 
 # %% auto #0
-__all__ = ['SIDES', 'SNAPSHOTS_AUTO', 'MAX_SNAPSHOT_MIB', 'SNAPSHOT_DTYPE', 'SNAPSHOTS_FILE', 'STRIP_TILE_PX', 'STRIP_WIDTH',
-           'FRAME_VIEW_PX', 'SELECT_COLOUR', 'MARK_COLOUR', 'EVENT_COLOUR', 'COS_RANGE', 'MARGIN', 'PARTS', 'LogView',
-           'log_view', 'VideoSnapshots', 'save_snapshots', 'load_snapshots', 'loss_curve', 'keyframe_timeline',
-           'cosine_heatmap', 'strip_scale', 'strip_tile_box', 'figure_image', 'frame_strip', 'frame_figure',
-           'has_figure_widget', 'FigurePane', 'RunBrowser', 'CondenseStopped', 'BackgroundCondense']
+__all__ = ['KEY_COLOUR', 'BORDER', 'GAP', 'SIDES', 'SNAPSHOTS_AUTO', 'MAX_SNAPSHOT_MIB', 'SNAPSHOT_DTYPE', 'SNAPSHOTS_FILE',
+           'STRIP_TILE_PX', 'STRIP_WIDTH', 'FRAME_VIEW_PX', 'SELECT_COLOUR', 'MARK_COLOUR', 'EVENT_COLOUR', 'COS_RANGE',
+           'MARGIN', 'PARTS', 'MISSING_NOTES', 'PLOTLY_JS', 'CHART_COLOURS', 'CHART_SYMBOLS', 'VPC_MARKER',
+           'render_frames', 'render', 'LogView', 'log_view', 'VideoSnapshots', 'save_snapshots', 'load_snapshots',
+           'loss_curve', 'keyframe_timeline', 'cosine_heatmap', 'strip_scale', 'strip_tile_box', 'figure_image',
+           'frame_strip', 'frame_figure', 'run_parts', 'parts_note', 'run_figures', 'chart_style', 'bench_chart',
+           'write_chart', 'keyframe_heatmap', 'has_figure_widget', 'FigurePane', 'RunBrowser', 'CondenseStopped',
+           'BackgroundCondense']
+
+# %% ../nbs/13_viz.ipynb #66269b68
+KEY_COLOUR = (255, 40, 40)
+BORDER = 2 # border width around key frames, in output pixels
+GAP = 2 # pixels between tiles
+
+def render_frames(
+    videos:torch.Tensor, # (N, C, T, H, W) float videos in [0, 1]
+    key_mask:torch.Tensor|None=None, # bool (N, T) key frames to mark
+    cols:int|None=None, # videos per row (default: about square)
+    scale:int|None=None, # upscale factor (default: tiles at least 96 px)
+) -> np.ndarray:
+    "A uint8 `(T, H', W', 3)` movie of all videos tiled in a grid, key frames framed in `KEY_COLOUR`."
+    check_video_batch(videos)
+    N, C, T, H, W = videos.shape
+    cols = cols or math.ceil(math.sqrt(N)); rows = math.ceil(N / cols); scale = scale or max(1, math.ceil(96 / H))
+    h, w = H * scale + 2 * BORDER, W * scale + 2 * BORDER
+    out = np.zeros((T, rows * (h + GAP), cols * (w + GAP), 3), np.uint8)
+    v = (videos.detach().clamp(0, 1) * 255).round().to(torch.uint8).repeat_interleave(scale, 3).repeat_interleave(scale, 4)
+    v = v.permute(0, 2, 3, 4, 1).cpu().numpy()
+    for n in range(N):
+        r, c = divmod(n, cols); y, x = r * (h + GAP), c * (w + GAP)
+        if key_mask is not None: out[key_mask[n].cpu().numpy(), y:y + h, x:x + w] = KEY_COLOUR
+        out[:, y + BORDER:y + h - BORDER, x + BORDER:x + w - BORDER] = v[n]
+    return out
+
+# %% ../nbs/13_viz.ipynb #f9d925a7
+def render(
+    run:str|Path|KeyframeVideos, # a run folder (of any method) or `KeyframeVideos`
+    out:str|Path, # output file, `.gif` or `.mp4`
+    fps:int=4, # frames per second
+    overwrite:bool=False, # replace an existing file `out`
+    **kwargs, # passed to `render_frames`
+) -> Path:
+    "Render a condensed set to a GIF or MP4 file with key frames marked (never over a folder, nor over a file unless `overwrite`)."
+    out = check_out_file(out, overwrite)
+    if out.suffix not in ('.gif', '.mp4'): raise ValueError(f"{out}: render writes .gif or .mp4, got {out.suffix!r}")
+    kv = load_run(run)[0] if not isinstance(run, KeyframeVideos) else run
+    mov = render_frames(kv.expand().detach(), kv.key_mask, **kwargs)
+    if out.suffix == '.gif': data = iio.imwrite('<bytes>', mov, extension='.gif', duration=int(1000 / fps), loop=0)
+    else:
+        pad = [(0, 0), (0, mov.shape[1] % 2), (0, mov.shape[2] % 2), (0, 0)]
+        data = iio.imwrite('<bytes>', np.pad(mov, pad), extension='.mp4', plugin='pyav', codec='libx264', fps=fps)
+    return atomic_write(out, data)
 
 # %% ../nbs/13_viz.ipynb #8fdf6f0d
 SIDES = ('min', 'left', 'right')
@@ -54,7 +107,7 @@ class LogView:
 
     def cos_map(self, side:str='min') -> np.ndarray:
         "The `(S, N, T)` cosine maps of `side` ('min', 'left' or 'right')."
-        if side not in SIDES: raise ValueError(f"side: expected one of {SIDES}, got {side!r}")
+        check_choice('side', side, SIDES)
         return self.cos_left if side == 'left' else self.cos_right if side == 'right' else np.minimum(self.cos_left, self.cos_right)
 
 def _np(x, dtype):
@@ -84,6 +137,7 @@ def log_view(
                    event_cos=torch.tensor(ecos, dtype=torch.float32).view(-1, 2), cos_iters=torch.tensor(ci, dtype=torch.long),
                    cos_left=cl, cos_right=cr)
     if not isinstance(log, dict): raise TypeError(f"log: expected a CondenseLog, a dict of log tensors or None, got {type(log).__name__}")
+    if 'losses' not in log and 'loss' in log: log = {**log, 'losses': log['loss']} # EDC logs its loss as 'loss'
     kc = log.get('key_counts'); cl = log.get('cos_left')
     N = kc.shape[1] if kc is not None and kc.ndim == 2 and kc.shape[1] else (n_videos or 0)
     T = cl.shape[2] if cl is not None and cl.ndim == 3 and cl.shape[2] else (frames or 0)
@@ -101,7 +155,7 @@ class VideoSnapshots:
         max_mib:float=MAX_SNAPSHOT_MIB, # memory budget; past it every other snapshot is dropped and `every` doubles
         dtype:str=SNAPSHOT_DTYPE, # storage type of the key frames: 'float16', 'float32' or 'uint8'
     ):
-        if dtype not in STORAGE_DTYPES: raise ValueError(f"dtype: expected one of {sorted(STORAGE_DTYPES)}, got {dtype!r}")
+        check_choice('dtype', dtype, STORAGE_DTYPES)
         if every is not None and (not isinstance(every, int) or every < 1): raise ValueError(f"every: expected an int >= 1 or None, got {every!r}")
         self.every, self.max_mib, self.dtype = every, max_mib, dtype
         self.log, self.last_iteration, self.thinned = None, None, 0
@@ -124,7 +178,8 @@ class VideoSnapshots:
     def __repr__(self): return f"VideoSnapshots({len(self)} snapshots, every={self.every}, {self.nbytes / MIB:.1f} MiB)"
 
 # %% ../nbs/13_viz.ipynb #3a43d0cd
-def _add(self:VideoSnapshots,
+@patch
+def add(self:VideoSnapshots,
     it:int, # iteration the videos belong to
     videos:KeyframeVideos, # the synthetic videos
 ):
@@ -137,6 +192,7 @@ def _add(self:VideoSnapshots,
         while self.nbytes > self.max_mib * MIB and self._thin(): pass
         self._cond.notify_all()
 
+@patch
 def _thin(self:VideoSnapshots) -> bool:
     "Drop the snapshots off a doubled interval (keeping the newest); False when nothing can be dropped."
     if len(self._iters) <= 2: return False
@@ -150,39 +206,41 @@ def _thin(self:VideoSnapshots) -> bool:
     self._iters, self._packs = [self._iters[i] for i in keep], [self._packs[i] for i in keep]
     return True
 
-@property
-def _nbytes(self:VideoSnapshots) -> int:
+@patch(as_prop=True)
+def nbytes(self:VideoSnapshots) -> int:
     "Bytes held by the snapshots."
     with self._cond: packs = list(self._packs)
     return sum(t.numel() * t.element_size() for p in packs for t in p.values())
 
-@property
-def _iterations(self:VideoSnapshots) -> list:
+@patch(as_prop=True)
+def iterations(self:VideoSnapshots) -> list:
     "Iteration of every snapshot, in order."
     with self._cond: return list(self._iters)
 
-VideoSnapshots.add, VideoSnapshots._thin, VideoSnapshots.nbytes, VideoSnapshots.iterations = _add, _thin, _nbytes, _iterations
-
 # %% ../nbs/13_viz.ipynb #3bd67455
-def _packed(self:VideoSnapshots, i:int) -> dict:
+@patch
+def packed(self:VideoSnapshots, i:int) -> dict:
     "The stored tensors of snapshot `i` (negative indices count from the end)."
     with self._cond:
         if not -len(self._iters) <= i < len(self._iters): raise IndexError(f"snapshot {i}: there are {len(self._iters)} snapshots")
         return self._packs[i]
 
-def _sn_key_mask(self:VideoSnapshots, i:int) -> torch.Tensor:
+@patch
+def key_mask(self:VideoSnapshots, i:int) -> torch.Tensor:
     "The bool `(N, T)` key mask of snapshot `i`."
     p = self.packed(i); N, C, T, H, W = p['shape'].tolist()
     mask = torch.zeros(N, T, dtype=torch.bool)
     mask[torch.repeat_interleave(torch.arange(N), p['key_counts'].long()), p['key_index'].long()] = True
     return mask
 
-def _sn_videos(self:VideoSnapshots, i:int) -> KeyframeVideos:
+@patch
+def videos(self:VideoSnapshots, i:int) -> KeyframeVideos:
     "Snapshot `i` as `KeyframeVideos` on the CPU (float32)."
     p = self.packed(i)
     return KeyframeVideos.unpack({**p, 'keyframes': decode_frames(p['keyframes'])}, device='cpu')
 
-def _sn_expanded(self:VideoSnapshots, i:int) -> torch.Tensor:
+@patch
+def expanded(self:VideoSnapshots, i:int) -> torch.Tensor:
     "The full `(N, C, T, H, W)` videos of snapshot `i` (the last one asked is cached)."
     p = self.packed(i); cache = self._cache
     if cache is not None and cache[0] is p: return cache[1]
@@ -190,25 +248,24 @@ def _sn_expanded(self:VideoSnapshots, i:int) -> torch.Tensor:
     self._cache = (p, x)
     return x
 
-def _find(self:VideoSnapshots, iteration:int) -> int:
+@patch
+def find(self:VideoSnapshots, iteration:int) -> int:
     "Index of the snapshot whose iteration is nearest to `iteration` (the earlier one on a tie)."
     its = self.iterations
     if not its: raise IndexError("no snapshot yet")
     return int(np.argmin(np.abs(np.asarray(its) - iteration)))
 
-def _wait(self:VideoSnapshots,
+@patch
+def wait(self:VideoSnapshots,
     n:int=1, # snapshots to wait for
     timeout:float|None=None, # seconds; None waits for ever
 ) -> bool:
     "Block until at least `n` snapshots exist; False on timeout."
     with self._cond: return self._cond.wait_for(lambda: len(self._iters) >= n, timeout)
 
-VideoSnapshots.packed, VideoSnapshots.key_mask, VideoSnapshots.videos = _packed, _sn_key_mask, _sn_videos
-VideoSnapshots.expanded, VideoSnapshots.find, VideoSnapshots.wait = _sn_expanded, _find, _wait
-
 # %% ../nbs/13_viz.ipynb #b2620d9e
-@classmethod
-def _from_videos(cls,
+@patch(cls_method=True)
+def from_videos(cls:VideoSnapshots,
     videos:KeyframeVideos, # finished synthetic videos
     iteration:int=0, # the iteration they belong to
     dtype:str='float32', # storage type
@@ -217,7 +274,8 @@ def _from_videos(cls,
     s = cls(dtype=dtype); s.add(iteration, videos); s.last_iteration = iteration
     return s
 
-def _sn_tensors(self:VideoSnapshots) -> dict:
+@patch
+def tensors(self:VideoSnapshots) -> dict:
     "All snapshots as one dict of tensors: `keyframes`, `key_index`, `key_counts (S, N)`, `labels`, `shape`, `iterations (S,)`."
     with self._cond: its, packs = list(self._iters), list(self._packs)
     if not packs: raise ValueError("no snapshot to save")
@@ -225,8 +283,8 @@ def _sn_tensors(self:VideoSnapshots) -> dict:
                 key_counts=torch.stack([p['key_counts'] for p in packs]), labels=packs[0]['labels'], shape=packs[0]['shape'],
                 iterations=torch.tensor(its, dtype=torch.long), every=torch.tensor([self.every or 0]))
 
-@classmethod
-def _sn_from_tensors(cls, t:dict) -> VideoSnapshots:
+@patch(cls_method=True)
+def from_tensors(cls:VideoSnapshots, t:dict) -> VideoSnapshots:
     "Snapshots rebuilt from `tensors()`."
     missing = [k for k in ('keyframes', 'key_index', 'key_counts', 'labels', 'shape', 'iterations') if k not in t]
     if missing: raise DataError(f"snapshots: missing fields {missing}")
@@ -243,8 +301,6 @@ def _sn_from_tensors(cls, t:dict) -> VideoSnapshots:
     s.last_iteration = its[-1] if its else None
     return s
 
-VideoSnapshots.from_videos, VideoSnapshots.tensors, VideoSnapshots.from_tensors = _from_videos, _sn_tensors, _sn_from_tensors
-
 # %% ../nbs/13_viz.ipynb #8f2363e7
 def save_snapshots(
     path:str|Path, # run folder written by `save_condensed`
@@ -256,9 +312,7 @@ def save_snapshots(
     if [N, T, H] != [len(meta['keyframes']), meta['frames'], meta['size']]:
         raise ArtifactError(f"{path}: snapshots of {N} videos x {T} frames x {H} px do not fit the condensed set "
                             f"({len(meta['keyframes'])} videos x {meta['frames']} frames x {meta['size']} px)")
-    f = Path(path)/SNAPSHOTS_FILE; tmp = f.with_name(f'.{f.name}.tmp')
-    save_file({k: v.contiguous() for k, v in t.items()}, str(tmp)); os.replace(tmp, f)
-    return f
+    return atomic_write(Path(path)/SNAPSHOTS_FILE, safetensors_bytes({k: v.contiguous() for k, v in t.items()}))
 
 def load_snapshots(
     path:str|Path, # run folder
@@ -289,7 +343,6 @@ def loss_curve(
     log_y:bool=True, # logarithmic loss axis (when every loss is positive)
 ):
     "Plotly figure of the matching loss over iterations, insertion iterations marked."
-    import plotly.graph_objects as go
     lv = log_view(log); x = np.arange(len(lv.losses))
     its, counts = np.unique(lv.events[:, 0], return_counts=True) if len(lv.events) else (np.zeros(0, int), np.zeros(0, int))
     its = its[its < len(lv.losses)]; counts = counts[:len(its)]
@@ -309,7 +362,6 @@ def keyframe_timeline(
     iteration:int|None=None, # mark this iteration
 ):
     "Plotly figure of one video's insertions (iteration vs frame) and key-frame count over iterations."
-    import plotly.graph_objects as go
     lv = log_view(log); video = _check_video(video, lv.n_videos) if lv.n_videos else int(video)
     ev = lv.events[lv.events[:, 1] == video] if len(lv.events) else lv.events
     ec = lv.event_cos[lv.events[:, 1] == video] if len(lv.events) else lv.event_cos
@@ -335,7 +387,6 @@ def cosine_heatmap(
     frame:int|None=None, # mark this frame
 ):
     "Plotly heat map (logged iterations x frames) of one video's gradient cosines, insertion events marked."
-    import plotly.graph_objects as go
     lv = log_view(log); z = lv.cos_map(side)
     video = _check_video(video, lv.n_videos) if lv.n_videos else int(video)
     z = z[:, video] if z.shape[0] else np.zeros((0, lv.frames), np.float32)
@@ -376,7 +427,6 @@ def strip_tile_box(
     return t * (w + GAP), t * (w + GAP) + w, 0, h
 
 def _png_uri(img:np.ndarray) -> str:
-    from PIL import Image
     buf = io.BytesIO(); Image.fromarray(img).save(buf, format='PNG')
     return 'data:image/png;base64,' + base64.b64encode(buf.getvalue()).decode()
 
@@ -384,7 +434,6 @@ def figure_image(
     fig, # a figure whose first trace is a `go.Image` (from `frame_strip` or `frame_figure`)
 ) -> np.ndarray:
     "The uint8 `(H, W, 3)` image shown by `fig`."
-    from PIL import Image
     tr = fig.data[0]
     if tr.source: return np.asarray(Image.open(io.BytesIO(base64.b64decode(tr.source.split(',', 1)[1]))).convert('RGB'))
     return np.asarray(tr.z, dtype=np.uint8)
@@ -398,7 +447,6 @@ def frame_strip(
     scale:int|None=None, # upscale factor (default `strip_scale(H)`)
 ):
     "Plotly figure of one video's frames side by side, key frames bordered in `KEY_COLOUR`."
-    import plotly.graph_objects as go
     x, km = _as_videos(videos, key_mask)
     N, C, T, H, W = x.shape; video = _check_video(video, N); scale = scale or strip_scale(H)
     tiles = x[video].transpose(0, 1).unsqueeze(2) # T one-frame videos (T, C, 1, H, W)
@@ -427,7 +475,6 @@ def frame_figure(
     iteration:int|None=None, # the iteration the videos belong to
 ):
     "Plotly figure of one frame, titled key frame / interpolated (and its logged cosines)."
-    import plotly.graph_objects as go
     x, km = _as_videos(videos, key_mask)
     N, C, T, H, W = x.shape; video = _check_video(video, N)
     if not 0 <= frame < T: raise ValueError(f"frame: expected an index in [0, {T}), got {frame!r}")
@@ -449,10 +496,105 @@ def frame_figure(
                       margin=dict(l=20, r=20, t=60, b=20), xaxis=dict(visible=False), yaxis=dict(visible=False))
     return fig
 
+# %% ../nbs/13_viz.ipynb #41f873d6
+PARTS = ('strip', 'frame_view', 'heatmap', 'timeline', 'loss') # the views of a run, in `RunBrowser` order
+MISSING_NOTES = dict(heatmap='cosine heat map: no cosine maps in the log (PRISM only)',
+                     timeline='key-frame timeline: no key-frame counts below the full length in the log (PRISM only)',
+                     loss='loss curve: no loss in the log (a selection method, or a run saved without its log)')
+
+def run_parts(
+    log, # the run's log (see `log_view`)
+    frames:int, # frames T of the run's videos
+) -> tuple:
+    "The `PARTS` that apply to a run: the videos always; the loss with a logged loss; the cosine heat map with logged cosine maps; the key-frame timeline with logged key-frame counts below `frames` (PRISM)."
+    lv = log_view(log, frames=frames)
+    ok = dict(heatmap=len(lv.cos_iters) > 0, timeline=len(lv.key_counts) > 0 and bool((lv.key_counts < frames).any()), loss=len(lv.losses) > 0)
+    return tuple(p for p in PARTS if ok.get(p, True))
+
+def parts_note(
+    parts:tuple, # the parts shown (see `run_parts`)
+    manifest:dict|None=None, # the run folder's manifest, when the run comes from one
+) -> str:
+    "One line saying which method wrote the run, what it stores, and which views are left out and why."
+    out = []
+    if manifest is not None:
+        out.append(f"{manifest['method']} run, {manifest['stored_frames']:g} of {manifest['full_frames']} frames stored")
+        if 'parts' in manifest: out.append(f"stored as parts {manifest['parts']}, shown rebuilt")
+    return '; '.join(out + [MISSING_NOTES[p] for p in PARTS if p not in parts])
+
+# %% ../nbs/13_viz.ipynb #3f5dfdee
+def run_figures(
+    run:str|Path, # a run folder of any method
+    video:int=0, # which video
+) -> dict:
+    "The figures that apply to a run folder (see `run_parts`), by part: the video's frame strip, and from the log the loss curve, key-frame timeline and cosine heat map."
+    videos, m = load_run(run); lv = log_view(load_log(run), videos.n_videos, videos.n_frames)
+    parts = run_parts(lv, videos.n_frames)
+    draw = dict(strip=lambda: frame_strip(videos, video=video), heatmap=lambda: cosine_heatmap(lv, video),
+                timeline=lambda: keyframe_timeline(lv, video), loss=lambda: loss_curve(lv))
+    return {p: draw[p]() for p in parts if p in draw}
+
+# %% ../nbs/13_viz.ipynb #add510f6
+PLOTLY_JS = 'plotly.min.js' # plotly.js, written once beside `chart.html` so that the chart works offline
+# a fixed palette and symbol cycle: 20 colours x 13 symbols, so ~15 methods never share a colour or a symbol
+CHART_COLOURS = ('#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f',
+                 '#393b79', '#ad494a', '#637939', '#e7ba52', '#843c39', '#7b4173', '#3182bd', '#31a354', '#756bb1', '#636363')
+CHART_SYMBOLS = ('circle', 'square', 'diamond', 'triangle-up', 'x', 'cross', 'star', 'hexagon', 'triangle-down', 'pentagon',
+                 'hourglass', 'triangle-left', 'star-diamond')
+VPC_MARKER = (8, 4, 24) # marker size of the smallest VPC, growth per larger VPC, largest size
+
+def chart_style(
+    i:int, # the trace's position (a method, or a method and architecture)
+) -> dict:
+    "Marker colour and symbol of the `i`th trace of a chart: distinct for every `i` below `len(CHART_COLOURS)`."
+    return dict(color=CHART_COLOURS[i % len(CHART_COLOURS)], symbol=CHART_SYMBOLS[i % len(CHART_SYMBOLS)])
+
+def bench_chart(
+    rows:list, # from `prism_nb.bench.bench_table`
+    title:str='top-1 against storage', # chart title
+):
+    "Plotly figure: top-1 (mean +- std) against storage (MiB, log axis); a line per method through its VPCs, marker size growing with VPC."
+    fig = go.Figure(); rows = [r for r in rows if r['top1_mean'] is not None] # a diverged row has no accuracy to plot
+    several_archs = len({r['arch'] for r in rows}) > 1
+    vpcs = sorted({r['vpc'] for r in rows}); size = {v: min(VPC_MARKER[0] + VPC_MARKER[1] * k, VPC_MARKER[2]) for k, v in enumerate(vpcs)}
+    for i, key in enumerate(dict.fromkeys((r['method'], r['arch']) for r in rows)):
+        rs = sorted((r for r in rows if (r['method'], r['arch']) == key), key=lambda r: r['vpc'])
+        name = f"{key[0]} ({key[1]})" if several_archs else key[0]
+        fig.add_trace(go.Scatter(x=[r['storage_mib'] for r in rs], y=[r['top1_mean'] for r in rs], error_y=dict(array=[r['top1_std'] for r in rs], thickness=1),
+                                 mode='lines+markers', name=name, line=dict(color=chart_style(i)['color'], width=1.5),
+                                 marker=dict(**chart_style(i), size=[size[r['vpc']] for r in rs], line=dict(width=1, color='white')),
+                                 customdata=[[r['vpc'], r['seeds']] for r in rs],
+                                 hovertemplate=f'<b>{name}</b><br>vpc %{{customdata[0]}} (%{{customdata[1]}} seeds)<br>%{{x:.3f}} MiB<br>top-1 %{{y:.1f}}%<extra></extra>'))
+    fig.update_layout(title=title, xaxis=dict(title='storage (MiB)', type='log'), yaxis_title='top-1 (%)', width=820, height=480,
+                      legend=dict(title=dict(text=f"method (marker size: VPC {', '.join(map(str, vpcs))})")), template='plotly_white')
+    return fig
+
+def write_chart(
+    fig, # a plotly figure
+    path:str|Path, # the HTML file to write
+) -> Path:
+    "Write `fig` to `path` as HTML that loads `PLOTLY_JS` from its own folder (written there once), so that it works offline."
+    path = Path(path); js = path.with_name(PLOTLY_JS); code = get_plotlyjs()
+    if not js.exists() or js.stat().st_size != len(code.encode()): atomic_write(js, code)
+    html = fig.to_html(include_plotlyjs=False, full_html=True).replace('<head>', f'<head><script src="{PLOTLY_JS}"></script>', 1)
+    return atomic_write(path, html)
+
+# %% ../nbs/13_viz.ipynb #d687001c
+def keyframe_heatmap(
+    table:dict, # from `prism_nb.analysis.keyframe_table`
+    title:str='where the key frames are', # figure title
+):
+    "Plotly heat map: classes down (grouped by motion), frame positions across, colour = fraction of videos with a key frame."
+    order = sorted(table, key=lambda c: (list(MOTION_GROUPS).index(motion_group(c)) if motion_group(c) else 99, c))
+    z = [table[c]['at'] for c in order]
+    labels = [f"{c} ({table[c]['mean_keys']:.1f})" for c in order]
+    fig = go.Figure(go.Heatmap(z=z, y=labels, colorscale='Blues', zmin=0, zmax=1, colorbar_title='share'))
+    fig.update_layout(title=title, xaxis_title='frame t', yaxis_autorange='reversed', height=120 + 22 * len(order), width=560)
+    return fig
+
 # %% ../nbs/13_viz.ipynb #069a0672
 def has_figure_widget() -> bool:
     "True when plotly's `FigureWidget` can be used (it needs the `anywidget` package)."
-    import importlib.util
     return importlib.util.find_spec('anywidget') is not None
 
 def _copy_into(fig, new):
@@ -471,7 +613,6 @@ def _copy_into(fig, new):
 class FigurePane:
     "One figure in a widget: a `go.Figure` redrawn into an `Output` (default), or a `FigureWidget` (`widget=True`, with anywidget)."
     def __init__(self, fig, widget:bool|None=None, shown:bool=False):
-        import plotly.graph_objects as go, ipywidgets as widgets
         self.live, self.shown = bool(widget) and has_figure_widget(), shown
         self.figure = go.FigureWidget(fig) if self.live else go.Figure(fig)
         self.widget = self.figure if self.live else widgets.Output()
@@ -488,7 +629,6 @@ class FigurePane:
     def redraw(self):
         "Send the figure to the `Output` widget (nothing to do for a `FigureWidget`)."
         if self.live: return
-        import plotly.io as pio
         use_plotly_mimetype()
         fig = self.figure.to_dict()
         if not self.shown: fig['layout'].pop('template', None) # not on screen yet: the data only, kept small
@@ -498,50 +638,51 @@ class FigurePane:
 
 # %% ../nbs/13_viz.ipynb #f25bc1bf
 def _resolve_source(source, log):
-    "`(snapshots, log, live)` from the accepted kinds of `RunBrowser` source."
+    "`(snapshots, log, live, manifest)` from the accepted kinds of `RunBrowser` source (`manifest` None unless a run folder)."
     if isinstance(source, (str, Path)):
-        videos, manifest = load_condensed(source)
-        lt = load_log(source)
-        last = len(lt['losses']) - 1 if lt is not None and len(lt['losses']) else max(0, (manifest.get('iterations') or 1) - 1)
-        snaps = load_snapshots(source) or VideoSnapshots.from_videos(videos, last)
-        return snaps, (CondenseLog.from_tensors(lt, manifest.get('iterations')) if lt is not None else None), False
-    if isinstance(source, VideoSnapshots): return source, log if log is not None else source.log, True
+        videos, manifest = load_run(source)
+        lt = load_log(source); n = len(log_view(lt, videos.n_videos, videos.n_frames).losses)
+        last = n - 1 if n else max(0, (manifest.get('iterations') or 1) - 1)
+        return load_snapshots(source) or VideoSnapshots.from_videos(videos, last), lt, False, manifest
+    if isinstance(source, VideoSnapshots): return source, log if log is not None else source.log, True, None
     if isinstance(source, (tuple, list)) and len(source) == 2:
         a, b = source
-        if isinstance(a, VideoSnapshots): return a, b, True
+        if isinstance(a, VideoSnapshots): return a, b, True, None
         if isinstance(a, KeyframeVideos):
             n = len(log_view(b, a.n_videos, a.n_frames).losses)
-            return VideoSnapshots.from_videos(a, max(0, n - 1)), b, False
-    if isinstance(source, KeyframeVideos): return VideoSnapshots.from_videos(source, 0), log, False
+            return VideoSnapshots.from_videos(a, max(0, n - 1)), b, False, None
+    if isinstance(source, KeyframeVideos): return VideoSnapshots.from_videos(source, 0), log, False, None
     raise TypeError(f"RunBrowser source: expected a run folder, VideoSnapshots, (VideoSnapshots, CondenseLog) or "
                     f"(KeyframeVideos, CondenseLog), got {type(source).__name__}")
 
 # %% ../nbs/13_viz.ipynb #c8b0cf63
 class RunBrowser(widgets.VBox):
-    "Sliders over videos, snapshots (iterations) and frames of a PRISM run, with strip, frame, cosine, timeline and loss figures."
+    "Sliders over videos, snapshots (iterations) and frames of a run of any method, with the strip, frame, cosine, timeline and loss figures that apply to it."
     def __init__(self,
-        source, # run folder, VideoSnapshots, (VideoSnapshots, CondenseLog) or (KeyframeVideos, CondenseLog)
+        source, # run folder, VideoSnapshots, (VideoSnapshots, CondenseLog) or (KeyframeVideos, log)
         log=None, # run log, when `source` does not bring one
         side:str='min', # initial cosine side
         figure_widget:bool|None=None, # use FigureWidgets (with anywidget; about 5 MB of plotly.js each when saved) instead of `Output`s
     ):
-        self.snapshots, self.run_log, self.is_live = _resolve_source(source, log)
+        self.snapshots, self.run_log, self.is_live, self.manifest = _resolve_source(source, log)
         if not len(self.snapshots): raise ValueError("RunBrowser: no snapshot yet; wait for one with `snapshots.wait()`")
         N, C, T, H, W = self.snapshots.packed(-1)['shape'].tolist()
         self.n_videos, self.n_frames, self._quiet = N, T, True
         self.iterations = self.snapshots.iterations
         self.view = log_view(self.run_log, N, T)
+        self.parts = PARTS if self.is_live else run_parts(self.view, T) # a live run may still log what it has not yet
+        self.note = parts_note(self.parts, self.manifest)
         S = len(self.iterations)
         slider = lambda name, hi, value: widgets.IntSlider(value=value, min=0, max=hi, description=name, continuous_update=False)
         self.video, self.snapshot, self.frame = slider('video', N - 1, 0), slider('snapshot', S - 1, S - 1), slider('frame', T - 1, 0)
         self.side = widgets.Dropdown(options=SIDES, value=side, description='cosine')
         self.refresh_button = widgets.Button(description='refresh', icon='refresh')
         self.info = widgets.HTML()
-        self._panes = {k: FigurePane(f, figure_widget) for k, f in self._figures(PARTS).items()}
+        self._panes = {k: FigurePane(f, figure_widget) for k, f in self._figures(self.parts).items()}
         p = self._panes
-        super().__init__([widgets.HBox([self.video, self.snapshot, self.frame]), widgets.HBox([self.side, self.refresh_button, self.info]),
-                          p['strip'].widget, widgets.HBox([p['frame_view'].widget, p['heatmap'].widget]),
-                          widgets.HBox([p['timeline'].widget, p['loss'].widget])])
+        rows = [['strip'], ['frame_view', 'heatmap'], ['timeline', 'loss']]
+        super().__init__([widgets.HBox([self.video, self.snapshot, self.frame]), widgets.HBox([self.side, self.refresh_button, self.info])] +
+                         [widgets.HBox([p[k].widget for k in r if k in p]) for r in rows if any(k in p for k in r)])
         self._info()
         for w, parts in ((self.video, PARTS), (self.snapshot, PARTS), (self.frame, ('strip', 'frame_view', 'heatmap')), (self.side, ('heatmap',))):
             w.observe(lambda change, parts=parts: self._draw(parts), 'value')
@@ -553,17 +694,17 @@ class RunBrowser(widgets.VBox):
         for p in self._panes.values(): p.show()
         return super()._repr_mimebundle_(**kwargs)
 
-PARTS = ('strip', 'frame_view', 'heatmap', 'timeline', 'loss')
-
 # %% ../nbs/13_viz.ipynb #386ea13e
-def _selected(self:RunBrowser) -> tuple:
+@patch
+def selected(self:RunBrowser) -> tuple:
     "`(video, snapshot index, iteration, frame)` currently selected."
     it = self.iterations[min(self.snapshot.value, len(self.iterations) - 1)]
     return self.video.value, self.snapshots.find(it), it, self.frame.value
 
+@patch
 def _figures(self:RunBrowser, parts) -> dict:
-    "Fresh figures for `parts` at the current selection."
-    v, i, it, t = self.selected()
+    "Fresh figures for those of `parts` that the browser shows, at the current selection."
+    v, i, it, t = self.selected(); parts = [k for k in parts if k in self.parts]
     out = {}
     if 'strip' in parts or 'frame_view' in parts:
         x, km = self.snapshots.expanded(i), self.snapshots.key_mask(i)
@@ -574,23 +715,41 @@ def _figures(self:RunBrowser, parts) -> dict:
     if 'loss' in parts: out['loss'] = loss_curve(self.view, iteration=it)
     return out
 
+@patch
 def _draw(self:RunBrowser, parts=PARTS):
     "Redraw `parts` for the current selection (skipped while sliders are being reset)."
     if self._quiet: return
     for k, f in self._figures(parts).items(): self._panes[k].update(f)
     self._info()
 
+@patch
 def _info(self:RunBrowser):
+    "Write the selection, what the log holds and `note` into the info line."
     v, i, it, t = self.selected(); lv = self.view
     keys = self.snapshots.key_mask(i)[v].nonzero().view(-1).tolist()
     self.info.value = (f"iteration <b>{it}</b> ({len(self.iterations)} snapshots) &middot; video {v} key frames {keys} &middot; "
-                       f"{len(lv.losses)} iterations logged, {len(lv.events)} insertions, {len(lv.cos_iters)} cosine maps")
+                       f"{len(lv.losses)} iterations logged, {len(lv.events)} insertions, {len(lv.cos_iters)} cosine maps"
+                       + (f" &middot; {self.note}" if self.note else ''))
 
-RunBrowser.selected, RunBrowser._figures, RunBrowser._draw, RunBrowser._info = _selected, _figures, _draw, _info
-for _name in PARTS: setattr(RunBrowser, _name, property(lambda self, _n=_name: self._panes[_n].figure))
+@patch
+def _figure(self:RunBrowser, part:str):
+    "The figure of `part` (updated in place), or None when the browser does not show it."
+    return self._panes[part].figure if part in self._panes else None
+
+@patch(as_prop=True)
+def strip(self:RunBrowser): "The frame strip of the selected video."; return self._figure('strip')
+@patch(as_prop=True)
+def frame_view(self:RunBrowser): "The selected frame."; return self._figure('frame_view')
+@patch(as_prop=True)
+def heatmap(self:RunBrowser): "The cosine heat map (None without cosine maps)."; return self._figure('heatmap')
+@patch(as_prop=True)
+def timeline(self:RunBrowser): "The key-frame timeline (None without key-frame counts)."; return self._figure('timeline')
+@patch(as_prop=True)
+def loss(self:RunBrowser): "The loss curve (None without a logged loss)."; return self._figure('loss')
 
 # %% ../nbs/13_viz.ipynb #a86bcfba
-def _refresh(self:RunBrowser):
+@patch
+def refresh(self:RunBrowser):
     "Pick up new snapshots and log entries, then redraw."
     follow = self.snapshot.value >= len(self.iterations) - 1
     current = self.iterations[min(self.snapshot.value, len(self.iterations) - 1)]
@@ -603,8 +762,6 @@ def _refresh(self:RunBrowser):
         self.snapshot.value = len(self.iterations) - 1 if follow else self.snapshots.find(current)
     finally: self._quiet = False
     self._draw(PARTS)
-
-RunBrowser.refresh = _refresh
 
 # %% ../nbs/13_viz.ipynb #7fb4bf0a
 class CondenseStopped(Exception):

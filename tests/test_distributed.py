@@ -1,0 +1,82 @@
+"""Runs on two processes (`torchrun --standalone --nproc-per-node 2`, gloo on the CPU) give what one process gives.
+
+Each test launches the command line the way the README shows and compares the run folders: the tensors of a class-sharded
+condensation must be bitwise those of the single-process run with the same seed, and a sharded evaluation must report the
+same accuracies.
+"""
+import json, os, subprocess, sys
+from pathlib import Path
+import pytest, torch
+from safetensors.torch import load_file
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+SPEC = 'synth:classes=5,train=3,test=2,length=8,size=16' # 5 classes: ranks own 2 and 3
+TIMING = {'seconds', 'peak_memory_mib', 'world_size', 'created', 'checksums'} # manifest fields that may differ between launches
+
+def launch(tmp, *args, ranks=1):
+    "Run `prism-nb args` in one process, or under torchrun on `ranks` processes; return the completed process."
+    env = dict(os.environ, OMP_NUM_THREADS='1', PRISM_NB_CACHE=str(tmp/'cache'), PRISM_NB_DEVICE='cpu')
+    head = [str(BIN/'prism-nb')] if ranks == 1 else [str(BIN/'torchrun'), '--standalone', '--nproc-per-node', str(ranks), '-m', 'prism_nb.cli']
+    res = subprocess.run(head + [str(a) for a in args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, f"{' '.join(head + list(map(str, args)))} failed:\n{res.stdout[-3000:]}\n{res.stderr[-6000:]}"
+    return res
+
+def same_bits(a, b):
+    "Bitwise equality (NaN where NaN, as in the cosine maps at key frames)."
+    return a.reshape(-1).view(torch.uint8).equal(b.reshape(-1).view(torch.uint8))
+
+def same_run(a, b):
+    "Assert two run folders hold bitwise-equal tensors and equal manifests (timing fields aside)."
+    for f in ('condensed.safetensors', 'log.safetensors'):
+        if not (a/f).exists(): assert not (b/f).exists(); continue
+        ta, tb = load_file(a/f), load_file(b/f)
+        assert sorted(ta) == sorted(tb), f
+        for k in ta: assert ta[k].dtype == tb[k].dtype and ta[k].shape == tb[k].shape and same_bits(ta[k], tb[k]), f"{f}: tensor {k!r} differs"
+    ma, mb = (json.loads((p/'manifest.json').read_text()) for p in (a, b))
+    assert {k: v for k, v in ma.items() if k not in TIMING} == {k: v for k, v in mb.items() if k not in TIMING}
+    return ma, mb
+
+@pytest.mark.parametrize('method,opts', [
+    ('prism', ['--iterations', '6', '--batch-real', '2', '--warmup', '0.2', '--cooldown', '0.2', '--eps', '0.2']),
+    ('dm', ['--iterations', '4', '--batch-real', '2', '--init', 'noise']),
+    ('random', []),
+    ('herding', []),
+], ids=['prism', 'dm', 'random', 'herding'])
+def test_sharded_condensation_equals_single_process(tmp_path, method, opts):
+    common = ['condense', '--method', method, '--data', SPEC, '--vpc', '2', '--seed', '3', *opts]
+    launch(tmp_path, *common, '--out', tmp_path/'one')
+    launch(tmp_path, *common, '--out', tmp_path/'two', ranks=2)
+    one, two = same_run(tmp_path/'one', tmp_path/'two')
+    assert one.get('world_size') == 1 and two['world_size'] == 2
+
+def test_failed_rank_leaves_no_artifact(tmp_path):
+    "A run that diverges fails on every rank and writes nothing."
+    env = dict(os.environ, OMP_NUM_THREADS='1', PRISM_NB_CACHE=str(tmp_path/'cache'), PRISM_NB_DEVICE='cpu')
+    cmd = [str(BIN/'torchrun'), '--standalone', '--nproc-per-node', '2', '-m', 'prism_nb.cli', 'condense', '--method', 'dm', '--data', SPEC,
+           '--vpc', '1', '--iterations', '3', '--batch-real', '2', '--lr', '1e30', '--out', str(tmp_path/'bad')]
+    res = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert res.returncode != 0 and 'diverged' in res.stderr
+    assert not (tmp_path/'bad').exists()
+
+def test_evaluation_seeds_across_ranks(tmp_path):
+    "Two seeds on two ranks (one each) give the results of both seeds in one process, in seed order."
+    launch(tmp_path, 'condense', '--method', 'random', '--data', SPEC, '--vpc', '2', '--out', tmp_path/'run')
+    results = []
+    for ranks in (1, 2):
+        launch(tmp_path, 'evaluate', tmp_path/'run', '--protocol', 'vdsd', '--seeds', '2', '--epochs', '3', ranks=ranks)
+        results.append(json.loads((tmp_path/'run'/'eval-vdsd-miniC3D.json').read_text()))
+    one, two = results
+    for k in ('top1', 'top5', 'confusion', 'final_loss', 'loss_curves', 'steps', 'seeds'): assert one[k] == two[k], k
+
+def test_bench_under_torchrun(tmp_path):
+    "A tiny bench on two ranks writes the table one process writes."
+    tables = []
+    for ranks, out in ((1, 'one'), (2, 'two')):
+        launch(tmp_path, 'bench', '--out', tmp_path/out, '--data', SPEC, '--methods', 'random', 'dm:iterations=2,batch_real=2', '--vpc', '1',
+               '--seeds', '1', '--protocol', 'vdsd', '--epochs', '2', ranks=ranks)
+        tables.append(json.loads((tmp_path/out/'table.json').read_text())['rows'])
+    keep = ('method', 'vpc', 'top1_mean', 'top5_mean', 'stored_frames')
+    assert [{k: r[k] for k in keep} for r in tables[0]] == [{k: r[k] for k in keep} for r in tables[1]]
+    cell = Path('cells')/'dm--iterations-2_batch_real-2'/'vpc1-seed0' # prism_nb.bench.cell_dir
+    same_run(tmp_path/'one'/cell, tmp_path/'two'/cell)
