@@ -2,7 +2,7 @@
 
     python benchmarks/browser_check.py [--bench results/bench_motion_unified] [--nbs 30_lemma1 31_insertion] [--out results/screenshots]
 
-1. Re-draws the bench chart of `--bench` (its `table.json`) with `prism_nb.bench.write_chart` into a scratch folder, so
+1. Re-draws the bench chart of `--bench` (its `table.json`) with `prism_nb.viz.write_chart` into a scratch folder, so
    `chart.html` loads `plotly.min.js` from beside it.
 2. Runs each notebook in a Jupyter kernel at test sizes (`IN_TEST=1`) with static figures on (`PRISM_NB_STATIC=1`) and
    exports it with `jupyter nbconvert --to html` (nbconvert's `HTMLExporter`); each must hold the figures' PNG fallbacks.

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 import torch
 from .core import *
+from .distributed import gather_json, is_main, barrier
 from .videos import VideoSet, DatasetSpec
 from .synth import generator_fingerprint
 from .datasets import parse_spec, list_dataset, load_dataset, _given
@@ -196,17 +197,17 @@ def cached(
     verify:bool=True, # check an entry's payload checksum before using it
 ) -> tuple[VideoSet, VideoSet]:
     "`(train, test)` from the cache entry of `key`, built by `build()` and stored when missing, stale or unreadable."
-    key = cache_key(key); path = entry_path(key, cache_dir)
+    key = cache_key(key); path = entry_path(key, cache_dir); sets = None
     if path.exists():
-        try:
-            sets = read_entry(path, key, signature, verify)
-            return tuple(sets[s] for s in CACHE_SPLITS)
+        try: sets = read_entry(path, key, signature, verify)
         except Exception as e:
             warnings.warn(f"cache entry {path} is stale or unreadable, rebuilding it: {e}", CacheWarning, stacklevel=2)
-    sets = build()
+    if all(gather_json(sets is not None)): return tuple(sets[s] for s in CACHE_SPLITS) # under torchrun: only when every rank read it
+    sets = build() # under torchrun every rank builds together (each decodes its share of the videos)
     if not (isinstance(sets, (tuple, list)) and len(sets) == len(CACHE_SPLITS) and all(isinstance(s, VideoSet) for s in sets)):
         raise TypeError(f"cached: build() must return (train, test) VideoSets, got {type(sets).__name__}")
-    write_entry(path, dict(zip(CACHE_SPLITS, sets)), key, signature)
+    if is_main(): write_entry(path, dict(zip(CACHE_SPLITS, sets)), key, signature)
+    barrier() # one entry, written once
     return tuple(sets)
 
 # %% ../nbs/05_cache.ipynb #2236a517

@@ -22,8 +22,8 @@ from .temporal import SAMPLINGS, INTERPOLATIONS, check_temporal, temporal_needed
 __all__ = ['NORMALISE', 'METHODS', 'OBJECTIVES', 'INITS', 'INSERTIONS', 'SYNTH_VPCS', 'SYNTH_SHARED', 'SYNTH_LR', 'PRESETS',
            'METHOD_DEFAULTS', 'STD_EPS', 'real_batch', 'normalise_input', 'takes_video', 'NetworkInputs', 'class_means',
            'dm_loss', 'fresh_network', 'gradient_distance', 'gm_loss', 'CondenseConfig', 'condense_config',
-           'init_videos', 'CondenseLog', 'network_frames', 'batch_moments', 'mean_std', 'standardise_backward',
-           'class_mean_embedding', 'condense']
+           'init_videos', 'CondenseLog', 'network_frames', 'moment_rows', 'batch_moments', 'mean_std', 'grad_rows',
+           'standardise_grad', 'standardise_backward', 'class_mean_embedding', 'condense']
 
 # %% ../nbs/10_condense.ipynb #b3f26937
 def real_batch(
@@ -308,13 +308,18 @@ def network_frames(
 # %% ../nbs/10_condense.ipynb #0e9bda0d
 STD_EPS = 1e-6 # as `prism_nb.videos.standardise`
 
+def moment_rows(
+    parts:list, # this rank's per-class tensors, in class order
+) -> torch.Tensor:
+    "`(len(parts), 3)` float64 rows `(count, sum, sum of squares)`, one per class."
+    return torch.tensor([[x.numel(), x.double().sum().item(), x.double().square().sum().item()] for x in parts], dtype=torch.float64).view(-1, 3)
+
 def batch_moments(
     parts:list, # this rank's per-class tensors, in class order
     n_classes:int, # classes over all ranks (rows of the gathered table)
 ) -> torch.Tensor:
     "`(count, sum, sum of squares)` in float64 over the per-class tensors of every rank, summed in class order."
-    local = torch.tensor([[x.numel(), x.double().sum().item(), x.double().square().sum().item()] for x in parts], dtype=torch.float64).view(-1, 3)
-    return gather_rows(local, n_classes).sum(0)
+    return gather_rows(moment_rows(parts), n_classes).sum(0)
 
 def mean_std(
     moments:torch.Tensor, # `(count, sum, sum of squares)` from `batch_moments`
@@ -324,6 +329,27 @@ def mean_std(
     mu = s1 / n
     return mu, (max(s2 - n * mu * mu, 0.) / max(n - 1, 1)) ** 0.5
 
+def grad_rows(
+    g:torch.Tensor, # gradient of the loss w.r.t. the standardised videos of this rank
+    x:torch.Tensor, # the videos before standardisation (detached)
+    mu:float, # the batch mean used
+    rows:list, # per-class row slices of `x`, in class order
+) -> torch.Tensor:
+    "`(len(rows), 3)` float64 rows `(count, sum of g, sum of g * (x - mu))`, one per class."
+    return torch.tensor([[g[r].numel(), g[r].double().sum().item(), (g[r].double() * (x[r].double() - mu)).sum().item()] for r in rows],
+                        dtype=torch.float64).view(-1, 3)
+
+def standardise_grad(
+    g:torch.Tensor, # gradient w.r.t. the standardised videos
+    x:torch.Tensor, # the videos before standardisation (detached)
+    mu:float, # the batch mean used
+    sd:float, # the batch standard deviation used
+    sums:torch.Tensor, # `grad_rows` of every rank, summed: `(count, sum of g, sum of g * (x - mu))`
+) -> torch.Tensor:
+    "The gradient w.r.t. `x` of a loss on `(x - mu) / (sd + STD_EPS)` whose `mu` and `sd` are the whole batch's (every rank's) statistics."
+    n, a, b = sums.tolist(); s = sd + STD_EPS
+    return g / s - a / (n * s) - b * (x - mu) / (s * s * max(n - 1, 1) * max(sd, STD_EPS))
+
 def standardise_backward(
     g:torch.Tensor, # gradient of the loss w.r.t. the standardised videos of this rank
     x:torch.Tensor, # the videos before standardisation (detached)
@@ -332,12 +358,8 @@ def standardise_backward(
     rows:list, # per-class row slices of `x`, in class order
     n_classes:int, # classes over all ranks
 ) -> torch.Tensor:
-    "The gradient w.r.t. `x` of a loss on `(x - mu) / (sd + STD_EPS)` whose `mu` and `sd` are the whole batch's (every rank's) statistics."
-    local = torch.tensor([[g[r].numel(), g[r].double().sum().item(), (g[r].double() * (x[r].double() - mu)).sum().item()] for r in rows],
-                         dtype=torch.float64).view(-1, 3)
-    n, a, b = gather_rows(local, n_classes).sum(0).tolist()
-    s = sd + STD_EPS
-    return g / s - a / (n * s) - b * (x - mu) / (s * s * max(n - 1, 1) * max(sd, STD_EPS))
+    "`standardise_grad` with the sums gathered from every rank."
+    return standardise_grad(g, x, mu, sd, gather_rows(grad_rows(g, x, mu, rows), n_classes).sum(0))
 
 def class_mean_embedding(
     net:nn.Module, # frozen embedding network with `embed(x) -> (B, D)`
@@ -400,11 +422,11 @@ def _dm_iteration(cfg, net, videos, train, streams, mine, net_T, class_index, de
     rows = [slice(i * vpc, (i + 1) * vpc) for i in range(len(mine))]
     def reals(c): return real_batch(train, cfg.batch_real, streams[c], net_T, classes=[c], device=device, class_index=class_index)[0]
     x, index = view(videos.expand())
-    if standardised:
+    if standardised: # one gather for both batches' statistics; the real clips are drawn again for the embedding
         states = [streams[c].get_state() for c in mine]
-        mr, sr = mean_std(batch_moments([reals(c) for c in mine], n_classes)) # the real batch's statistics; then the same clips again
+        local = torch.cat([moment_rows([reals(c) for c in mine]), moment_rows([x[r].detach() for r in rows])], 1)
         for c, s in zip(mine, states): streams[c].set_state(s)
-        mu, sd = mean_std(batch_moments([x[r].detach() for r in rows], n_classes))
+        m = gather_rows(local, n_classes).sum(0); (mr, sr), (mu, sd) = mean_std(m[:3]), mean_std(m[3:])
         xh = ((x.detach() - mu) / (sd + STD_EPS)).requires_grad_()
     else: xn = normalise_input(x, cfg.normalise); xh = xn.detach().requires_grad_()
     losses = []
@@ -412,9 +434,12 @@ def _dm_iteration(cfg, net, videos, train, streams, mine, net_T, class_index, de
         real = reals(c); real = (real - mr) / (sr + STD_EPS) if standardised else normalise_input(real, cfg.normalise)
         loss = ((class_mean_embedding(net, real, cfg.chunk or cfg.batch_real) - net.embed(xh[r]).mean(0)) ** 2).sum()
         loss.backward(); losses.append(loss.detach().double().cpu()); del real
-    if standardised: x.backward(standardise_backward(xh.grad, x.detach(), mu, sd, rows, n_classes))
-    else: xn.backward(xh.grad)
-    return gather_rows(torch.stack(losses) if losses else torch.zeros(0, dtype=torch.float64), n_classes).sum(), index
+    losses = torch.stack(losses).view(-1, 1) if losses else torch.zeros(0, 1, dtype=torch.float64)
+    if not standardised:
+        xn.backward(xh.grad); return gather_rows(losses, n_classes).sum(), index
+    table = gather_rows(torch.cat([losses, grad_rows(xh.grad, x.detach(), mu, rows)], 1), n_classes) # one gather: losses and gradient sums
+    x.backward(standardise_grad(xh.grad, x.detach(), mu, sd, table[:, 1:].sum(0)))
+    return table[:, 0].sum(), index
 
 def condense(
     train:VideoSet, # real training split

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from .core import *
+from .distributed import shard, world_size, gather_json, gather_tensors
 from .videos import VideoSet, DatasetSpec, QUOTES, quote_root
 from .io import *
 from .synth import synth_actions, parse_synth_spec
@@ -435,7 +436,7 @@ def decode_entries(
     workers:int|None=None, # decoding threads; default `DECODE_WORKERS`
     desc:str='decoding', # progress-bar label
 ) -> tuple[list, list, list]:
-    "Decode `entries`: (videos, the entries kept, skipped (name, reason) pairs)."
+    "Decode `entries`: (videos, the entries kept, skipped (name, reason) pairs); under `torchrun` each rank decodes its share and every rank gets all."
     def read(e):
         if e.path is None: return None, f"missing: listed in {e.where}, not found at {', '.join(map(str, e.candidates))}"
         try: return read_clip_source(e.path, size, max_frames, fps), None
@@ -443,13 +444,17 @@ def decode_entries(
             if not skip_unreadable: raise
             return None, str(err)
     videos, kept, skipped = [], [], []
+    mine = list(shard(len(entries))) # every entry in one process; a contiguous share of them on each rank under torchrun
     with ThreadPoolExecutor(max(1, workers or DECODE_WORKERS)) as ex:
         try:
-            for e, (v, why) in zip(entries, progress(ex.map(read, entries), desc=desc, total=len(entries))):
-                if v is None: skipped.append((e.name, why))
-                else: videos.append(v); kept.append(e)
+            for i, (v, why) in zip(mine, progress(ex.map(read, [entries[i] for i in mine]), desc=desc, total=len(mine))):
+                if v is None: skipped.append((entries[i].name, why))
+                else: videos.append(v); kept.append(i)
         except BaseException: ex.shutdown(wait=False, cancel_futures=True); raise
-    return videos, kept, skipped
+    if world_size() > 1: # shards are contiguous, so rank order is entry order
+        videos = gather_tensors(videos)
+        kept, skipped = sum(gather_json(kept), []), [tuple(s) for s in sum(gather_json(skipped), [])]
+    return videos, [entries[i] for i in kept], skipped
 
 # %% ../nbs/04_datasets.ipynb #00a7e272
 @dataclass

@@ -6,13 +6,13 @@ Docs: https://prism-nb.github.io/prism_nb/distributed.html.md"""
 
 # %% ../nbs/00a_distributed.ipynb #2326cecb
 from __future__ import annotations
-import hashlib, json, os
+import hashlib, json, math, os
 import torch
 import torch.distributed as dist
 
 # %% auto #0
 __all__ = ['WORLD_ENV', 'WIRE_DTYPES', 'is_distributed', 'rank', 'world_size', 'is_main', 'init_distributed', 'barrier',
-           'close_distributed', 'shard', 'stream_seed', 'stream', 'gather_rows', 'gather_json']
+           'close_distributed', 'shard', 'stream_seed', 'stream', 'gather_rows', 'gather_json', 'gather_tensors']
 
 # %% ../nbs/00a_distributed.ipynb #637b5eff
 WORLD_ENV = 'WORLD_SIZE' # set by torchrun
@@ -118,3 +118,24 @@ def gather_json(
     parts = [torch.zeros(most, dtype=torch.uint8, device=dev) for _ in range(w)]
     dist.all_gather(parts, torch.cat([data, data.new_zeros(most - len(data))]))
     return [json.loads(bytes(p[:int(s.item())].tolist()).decode()) for p, s in zip(parts, sizes)]
+
+# %% ../nbs/00a_distributed.ipynb #de7c3638
+def gather_tensors(
+    local:list, # this rank's tensors (any shapes, one dtype)
+    dtype:torch.dtype=torch.uint8, # their dtype (also when `local` is empty)
+) -> list:
+    "Every rank's tensors, in rank order, on every rank (copied bit for bit; e.g. the videos each rank decoded)."
+    if world_size() == 1: return list(local)
+    shapes = gather_json([list(t.shape) for t in local])
+    flat = torch.cat([t.reshape(-1).to(dtype) for t in local]) if local else torch.zeros(0, dtype=dtype)
+    dev, w = _comm_device(), world_size()
+    most = max(sum(math.prod(s) for s in ss) for ss in shapes)
+    wire = WIRE_DTYPES.get(dtype, dtype)
+    pad = torch.zeros(most, dtype=wire, device=dev); pad[:len(flat)] = flat.to(dev, wire)
+    parts = [torch.empty_like(pad) for _ in range(w)]
+    dist.all_gather(parts, pad)
+    out = []
+    for p, ss in zip(parts, shapes):
+        at = 0
+        for s in ss: n = math.prod(s); out.append(p[at:at + n].to('cpu', dtype).view(s)); at += n
+    return out

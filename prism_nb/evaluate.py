@@ -12,7 +12,8 @@ from pathlib import Path
 from fastcore.meta import delegates
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 from .core import *
-from .distributed import world_size, shard, gather_json, is_main
+from .distributed import world_size, shard, gather_json, is_main, rank, stream
+from torch.nn.parallel import DistributedDataParallel as DDP
 from .models import get_model, model_name
 from .videos import VideoSet, standardise, imagenet_normalise
 from .temporal import SAMPLINGS, INTERPOLATIONS, check_temporal, temporal_needed, temporal_view
@@ -504,9 +505,11 @@ def fit(
     n_classes:int|None=None, # number of classes (default: from `train`)
     desc:str|None=None, # progress-bar label
     net_frames:int|None=None, # network input length (default: the training clips' length); see temporal processing
+    distributed:bool=False, # under `torchrun`: split every batch over the ranks (`DistributedDataParallel`); ignored in one process
     **overrides, # `EvalConfig` fields
 ) -> tuple[nn.Module, dict]:
     "Train a fresh `arch` on `train`; return the model to test (EMA or selected, in eval mode) and a training log."
+    ddp = distributed and world_size() > 1
     cfg = get_config(config, **overrides); device = get_device(device); t0 = time.time()
     if teacher is None and protocol_needs_teacher(cfg, not isinstance(train, VideoSet) and as_synthetic(train).soft is not None):
         raise ValueError(f"label mode {cfg.label!r} needs a teacher: pass teacher= (see prism_nb.teachers.get_teacher) or use label='hard'")
@@ -530,6 +533,9 @@ def fit(
     g = seed_everything(seed)
     model = Normalised(build_model(arch, n_classes, net_frames, size), cfg.normalise).to(device)
     opt = make_optimizer(model, cfg); ema = ModelEMA(model, cfg.ema) if cfg.ema else None
+    if ddp: # one model, its gradients averaged over the ranks; the shared `g` orders the batches, each rank augments its share from its own stream
+        step_model, aug = DDP(model), stream(seed, 'augment', rank()); mine = lambda idx: idx[shard(len(idx))]
+    else: step_model, aug, mine = model, g, lambda idx: idx
     best, log, factor = (-1.0, None, None), dict(n_train=n, batch=bs, steps=0, loss_curve=[], optimizer_resets=[]), None
     for epoch in progress(range(cfg.epochs), desc=desc or f'{arch_name(arch)} seed {seed}'):
         f = lr_factor(epoch, cfg.epochs, cfg.schedule, cfg.step_at, cfg.step_gamma, cfg.zeta)
@@ -538,18 +544,20 @@ def fit(
         for grp in opt.param_groups: grp['lr'] = cfg.lr * f
         model.train(); perm = torch.randperm(n, generator=g); total = 0.
         for i in range(0, n, bs):
-            idx = perm[i:i + bs]; x = draw(idx, g); y = labels[idx.to(device)]
-            if temporal: x, _ = temporal_view(x, net_frames, cfg.sampling, cfg.window, cfg.interpolation, g)
-            if cfg.crop: x = shared_crop_flip(x, g, cfg.crop_scale, cfg.crop_ratio, cfg.flip)
-            elif cfg.flip: x = random_flip(x, g)
+            batch = perm[i:i + bs]; idx = mine(batch); x = draw(idx, aug); y = labels[idx.to(device)]
+            if temporal: x, _ = temporal_view(x, net_frames, cfg.sampling, cfg.window, cfg.interpolation, aug)
+            if cfg.crop: x = shared_crop_flip(x, aug, cfg.crop_scale, cfg.crop_ratio, cfg.flip)
+            elif cfg.flip: x = random_flip(x, aug)
             if cfg.label == 'multi-sl':
                 with torch.no_grad(): t = teacher(x).float()
             else: t = None if soft is None else soft[idx.to(device)]
-            loss = distill_loss(model(x), y, t, cfg)
-            opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
+            out = step_model(x)
+            loss = distill_loss(out, y, t, cfg) if len(idx) else out.sum() * 0 # a rank with no clip of a short last batch still steps
+            step_loss = loss * (len(idx) * world_size() / len(batch)) if ddp else loss # DDP averages over ranks: weigh each share by its size
+            opt.zero_grad(set_to_none=True); step_loss.backward(); opt.step()
             if ema: ema.update(model)
             total = total + loss.detach() * len(idx); log['steps'] += 1
-        log['loss_curve'].append(float(total) / n)
+        log['loss_curve'].append((sum(gather_json(float(total))) if ddp else float(total)) / n)
         tested = ema.model if ema else model
         if not math.isfinite(log['loss_curve'][-1]): log['diverged_epoch'] = epoch; break
         if val is not None and ((epoch + 1) % cfg.val_every == 0 or epoch + 1 == cfg.epochs):
@@ -588,13 +596,14 @@ def train_and_test(
     teacher:nn.Module|None=None, # frozen teacher for 'soft' / 'multi-sl' labels
     device:str|torch.device|None=None, # default `get_device()`
     val:VideoSet|None=None, # validation set for checkpoint selection
+    distributed:bool=False, # under `torchrun`: all ranks train this one network together (see `fit`)
     **overrides, # `EvalConfig` fields
 ) -> dict:
     "Train a fresh `arch` on `train` under `config` and test it on `test`."
     cfg = without_flips(get_config(config, **overrides), test); t0 = time.time()
     if not isinstance(train, VideoSet): train = as_synthetic(train)
     check_compatible(train, test, teacher, cfg)
-    model, log = fit(train, cfg, arch, seed, teacher, device, val, n_classes=test.n_classes, net_frames=test.clip_frames)
+    model, log = fit(train, cfg, arch, seed, teacher, device, val, n_classes=test.n_classes, net_frames=test.clip_frames, distributed=distributed)
     diverged = 'diverged_epoch' in log
     if diverged: rep, preds = dict(top1=None, top5=None, per_class=None, confusion=None), torch.zeros(0, dtype=torch.long)
     else: rep = test_report(model, test, cfg, seed, device); preds = rep.pop('predictions')
@@ -607,8 +616,9 @@ def seeds_across_ranks(
     run, # `run(seed) -> dict`: one training and test
     seeds:list, # the seeds
 ) -> list:
-    "`[run(s) for s in seeds]`; under `torchrun` each rank runs its share of the seeds, and every rank gets all results in seed order."
+    "`[run(s) for s in seeds]`; under `torchrun` each rank runs its share of the seeds, and every rank gets all results in seed order. With fewer seeds than ranks, all ranks run each seed together (`run(s, distributed=True)`)."
     if world_size() == 1: return [run(s) for s in seeds]
+    if len(seeds) < world_size(): return [run(s, distributed=True) for s in seeds]
     mine = [seeds[i] for i in shard(len(seeds))]
     return [r for part in gather_json([run(s) for s in mine]) for r in part]
 
@@ -648,7 +658,7 @@ def evaluate(
         s = as_synthetic(train); train = TensorVideos(s.data, s.labels, s.classes, teacher_logits(teacher, s.data, cfg.test_batch, device), s.name)
     name, shape = _train_info(train); results = {}
     for arch in archs:
-        t0 = time.time(); runs = seeds_across_ranks(lambda s: train_and_test(train, test, cfg, arch, s, teacher, device, val), seeds)
+        t0 = time.time(); runs = seeds_across_ranks(lambda s, **kw: train_and_test(train, test, cfg, arch, s, teacher, device, val, **kw), seeds)
         ok = [r for r in runs if not r['diverged']]; n = test.n_classes
         conf = np.sum([r['confusion'] for r in ok], 0) if ok else np.zeros((n, n), int); rows = np.maximum(conf.sum(1), 1)
         res = dict(protocol=cfg.name, protocol_label=protocol_label(cfg.name, cfg.epochs), epochs=cfg.epochs, protocol_epochs=protocol_epochs(cfg.name),

@@ -12,6 +12,7 @@ from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch.func import functional_call
 from .core import *
+from .distributed import rank, world_size, barrier
 from .videos import VideoSet
 from .evaluate import build_model, arch_name
 from .teachers import data_fingerprint
@@ -140,20 +141,23 @@ def expert_trajectories(
     show_progress:bool|None=None, # progress bars (default: off in tests)
     normalise:str=NORMALISE, # input normalisation (see `FlatNetwork`)
 ) -> ExpertTrajectories:
-    "The trajectories of `experts` experts on `train`: loaded from the cache, or trained and cached."
+    "The trajectories of `experts` experts on `train`: loaded from the cache, or trained and cached (under `torchrun`, one expert per rank at a time)."
     if experts < 1: raise ValueError(f"expert_trajectories: experts must be >= 1, got {experts}")
     settings = dict(epochs=epochs, lr=lr, momentum=momentum, weight_decay=weight_decay, batch=batch, normalise=normalise)
-    root, paths, trained = get_cache_dir(cache_dir)/EXPERTS_DIR, [], []
+    root, keys, paths, trained = get_cache_dir(cache_dir)/EXPERTS_DIR, [], [], []
     for i in range(experts):
-        key = expert_key(train, arch, settings, seed + i)
-        path = root/hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
-        try: ok = path.exists() and read_manifest(path, EXPERT_KIND).get('key') == key
+        keys.append(expert_key(train, arch, settings, seed + i))
+        paths.append(root/hashlib.sha256(json.dumps(keys[-1], sort_keys=True).encode()).hexdigest()[:16])
+        try: ok = paths[-1].exists() and read_manifest(paths[-1], EXPERT_KIND).get('key') == keys[-1]
         except ArtifactError: ok = False # an unreadable entry is retrained and replaced
-        if not ok:
-            t0 = time.time()
-            snaps = train_expert(train, arch, epochs, lr, momentum, weight_decay, batch, seed + i, device, show_progress, normalise)
-            save_artifact(path, dict(params=snaps), dict(key=key, n_params=snaps.shape[1], train_s=time.time() - t0), EXPERT_KIND)
-        paths.append(path); trained.append(not ok)
+        trained.append(not ok)
+    barrier() # every rank has looked at the cache before any expert is written
+    for i in range(rank(), experts, world_size()): # expert i from seed + i, on rank i mod world size
+        if not trained[i]: continue
+        t0 = time.time()
+        snaps = train_expert(train, arch, epochs, lr, momentum, weight_decay, batch, seed + i, device, show_progress, normalise)
+        save_artifact(paths[i], dict(params=snaps), dict(key=keys[i], n_params=snaps.shape[1], train_s=time.time() - t0), EXPERT_KIND)
+    barrier() # every expert is on disk
     return ExpertTrajectories(paths, epochs, arch, trained, normalise)
 
 # %% ../nbs/19_mtt.ipynb #25d8d1e4
@@ -292,10 +296,11 @@ def trajectory_matching(
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor|None, dict, dict]:
     "`(videos, labels, soft_labels or None, log, extra)` of an MTT or DATM run."
     datm = isinstance(cfg, DATMConfig); end_max = _check_cfg(cfg, datm)
-    device = get_device(device); g = seed_everything(cfg.seed)
+    device = get_device(device)
     if trajectories is None:
         trajectories = expert_trajectories(train, cfg.arch, cfg.experts, cfg.expert_epochs_total, cfg.expert_lr, cfg.expert_momentum,
                                            0.0, cfg.expert_batch, cfg.seed, cfg.cache_dir, device, show_progress, cfg.normalise)
+    g = seed_everything(cfg.seed) # after the experts: a run draws the same whether they were trained now or read from the cache
     if trajectories.normalise != cfg.normalise:
         raise ValueError(f"the experts were trained with normalise={trajectories.normalise!r}, the run asks for normalise={cfg.normalise!r}")
     if trajectories.epochs < cfg.expert_epochs + (end_max or cfg.max_start_epoch):

@@ -10,6 +10,7 @@ import hashlib, inspect, math, warnings, zlib
 from contextlib import contextmanager
 import numpy as np, torch
 from .core import *
+import prism_nb.core
 from .videos import VideoSet, DatasetSpec
 
 # %% auto #0
@@ -21,12 +22,12 @@ __all__ = ['TRAJECTORY_KEYS', 'NEUTRAL', 'TRAVEL', 'BOUNCE_TRAVEL', 'CIRCLE_RADI
            'BG_SATURATION', 'BG_VALUE', 'BG_GRATINGS', 'BG_FREQUENCY', 'BG_CONTRAST', 'DISTRACTOR_RADIUS',
            'DISTRACTOR_ALPHA', 'DISTRACTOR_SPREAD', 'DISTRACTOR_DRIFT', 'PIXEL_CHUNK', 'VIDEO_LENGTH', 'PIXEL_NOISE',
            'SCENE_CUE', 'REGIME_KEYS', 'SMOOTH_SLOWDOWN', 'DEFAULT_REGIME', 'REGIMES', 'SCENE_SATURATION',
-           'SCENE_HUE_JITTER', 'SPLITS', 'SPEC_PREFIX', 'MIN_SIZE', 'GENERATOR_VERSION', 'normalised_time',
-           'trajectory', 'translation', 'bounce', 'circling', 'zigzag', 'pendulum', 'scaling', 'spinning', 'blink',
-           'colour_cycle', 'motion_trajectory', 'shape_sdf', 'coverage', 'sample_appearance', 'hsv_to_rgb',
-           'object_layers', 'pixel_grid', 'render_background', 'composite_layer', 'single_thread', 'render_videos',
-           'regime_settings', 'cue_background', 'class_generator', 'render_class', 'synth_spec', 'parse_synth_spec',
-           'resolve_classes', 'synth_actions', 'generator_fingerprint', 'montage']
+           'SCENE_HUE_JITTER', 'SPLITS', 'SPEC_PREFIX', 'MIN_SIZE', 'GENERATOR_VERSION', 'CORE_NAMES',
+           'normalised_time', 'trajectory', 'translation', 'bounce', 'circling', 'zigzag', 'pendulum', 'scaling',
+           'spinning', 'blink', 'colour_cycle', 'motion_trajectory', 'shape_sdf', 'coverage', 'sample_appearance',
+           'hsv_to_rgb', 'object_layers', 'pixel_grid', 'render_background', 'composite_layer', 'single_thread',
+           'render_videos', 'regime_settings', 'cue_background', 'class_generator', 'render_class', 'synth_spec',
+           'parse_synth_spec', 'resolve_classes', 'synth_actions', 'generator_fingerprint', 'montage']
 
 # %% ../nbs/02_synth.ipynb #50ff5065
 def normalised_time(
@@ -520,11 +521,13 @@ def synth_actions(
 # %% ../nbs/02_synth.ipynb #eb1e059b
 GENERATOR_VERSION = 2 # bump when the rendering code changes the videos (2: the tuned default benchmark)
 
+CORE_NAMES = frozenset(vars(prism_nb.core)) # constants imported from core are not the generator's: a new one must not void every cache
+
 def generator_fingerprint(
     regime:str|None=None, # hash this regime's settings only (default: every regime's)
 ) -> str:
     "A short hash of everything, besides the spec, that decides the videos SynthActions generates."
-    consts = {k: v for k, v in sorted(globals().items()) if k.isupper() and isinstance(v, (int, float, str, tuple, list))}
+    consts = {k: v for k, v in sorted(globals().items()) if k.isupper() and isinstance(v, (int, float, str, tuple, list)) and k not in CORE_NAMES}
     regimes = {r: regime_settings(r) for r in ([regime] if regime else REGIMES)}
     defaults = {k: p.default for k, p in inspect.signature(synth_actions).parameters.items()}
     return hashlib.sha256(repr((consts, regimes, defaults)).encode()).hexdigest()[:16]

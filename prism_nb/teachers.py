@@ -11,6 +11,7 @@ from dataclasses import asdict
 from pathlib import Path
 import torch, torch.nn as nn
 from .core import *
+from .distributed import world_size, gather_json, is_main, barrier
 from .videos import VideoSet
 from .cache import get_cache_dir, videoset_fingerprint
 from .evaluate import (get_config, fit, test_report, build_model, arch_name, Normalised,
@@ -46,10 +47,10 @@ def train_teacher(
     "Train a teacher `arch` on all of `train`: a frozen network in eval mode with a `manifest` of what it was trained for."
     if not isinstance(train, VideoSet): raise TypeError(f"train_teacher: train must be a real VideoSet, got {type(train).__name__}")
     config = get_config(protocol, **{**TEACHER_DEFAULTS, **cfg, 'epochs': epochs}); t0 = time.time()
-    model, log = fit(train, config, arch, seed, device=device, desc=f'teacher {arch_name(arch)}')
+    model, log = fit(train, config, arch, seed, device=device, desc=f'teacher {arch_name(arch)}', distributed=True) # DDP under torchrun
     manifest = dict(dataset=train.name, classes=list(train.classes), n_classes=train.n_classes, frames=train.clip_frames,
                     size=list(train.size), arch=arch_name(arch), normalise=config.normalise, seed=seed, config=asdict(config),
-                    n_train=log['n_train'], final_loss=log['final_loss'], train_s=time.time() - t0)
+                    n_train=log['n_train'], final_loss=log['final_loss'], train_s=time.time() - t0, world_size=world_size())
     if test is not None:
         r = test_report(model, test, config, seed, device)
         manifest.update(test_name=test.name, test_top1=r['top1'], test_top5=r['top5'])
@@ -160,17 +161,19 @@ def get_teacher(
     config = get_config(protocol, **{**TEACHER_DEFAULTS, **cfg, 'epochs': epochs})
     key = teacher_key(train, arch, config, seed)
     path = get_cache_dir(cache_dir)/TEACHERS_DIR/hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
+    model = None
     if path.exists():
         try:
             model = load_teacher(path, data=train, arch=None if isinstance(arch, str) else arch, device=device)
             if model.manifest.get('key') != key: raise ArtifactError(f"{path}: cache key differs (hash collision or older entry)")
             model.from_cache = True
-            return model
-        except (ArtifactError, DataError, RuntimeError) as e: warnings.warn(f"teacher cache entry {path} unusable ({e}); retraining")
-    print(teacher_note(train, arch, epochs, path, get_device(device), why), file=sys.stderr, flush=True)
-    model = train_teacher(train, arch, epochs, seed, test, device, protocol, **{**TEACHER_DEFAULTS, **cfg})
+        except (ArtifactError, DataError, RuntimeError) as e: model = None; warnings.warn(f"teacher cache entry {path} unusable ({e}); retraining")
+    if all(gather_json(model is not None)): return model # under torchrun: only when every rank loaded it
+    if is_main(): print(teacher_note(train, arch, epochs, path, get_device(device), why), file=sys.stderr, flush=True)
+    model = train_teacher(train, arch, epochs, seed, test, device, protocol, **{**TEACHER_DEFAULTS, **cfg}) # every rank together under torchrun
     model.manifest.update(key=key, key_hash=path.name)
-    save_teacher(path, model); model.from_cache = False
+    if is_main(): save_teacher(path, model)
+    barrier(); model.from_cache = False
     return model
 
 # %% ../nbs/08_teachers.ipynb #9c59dd74
