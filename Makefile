@@ -6,9 +6,13 @@ BIN := $(VENV)/bin
 .PHONY: install demo test clean
 
 $(BIN)/nbdev-export: pyproject.toml
+	@echo "[install 1/3] virtual environment $(VENV)"
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q torch==2.14.1 torchvision==0.29.1
-	$(BIN)/pip install -q -e '.[dev]'
+	@echo "[install 2/3] torch 2.14.1 and torchvision 0.29.1 (pinned; pip shows its progress)"
+	$(BIN)/pip install --progress-bar on torch==2.14.1 torchvision==0.29.1
+	@echo "[install 3/3] prism_nb and its dependencies, editable, with the dev extras"
+	$(BIN)/pip install --progress-bar on -e '.[dev]'
+	@echo "[install] done: $(VENV) holds $$(du -sh $(VENV) | cut -f1)"
 	touch $@
 
 install: $(BIN)/nbdev-export

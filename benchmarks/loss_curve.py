@@ -10,8 +10,9 @@ lowest) below its value at i. The budget a method needs is the largest flattenin
 `ROUND` iterations. Seconds per iteration are measured too, so the cost of a cell at that budget can be given.
 
 usage:    python benchmarks/loss_curve.py [--data synth:regime=smooth] [--methods dm,prism] [--vpcs 1,5]
-                                          [--iterations 2000] [--batch-real 16] [--window 100] [--tolerance 0.05]
-recorded: OMP_NUM_THREADS=1 python benchmarks/loss_curve.py  ->  results/loss_curve_smooth.json
+                                          [--iterations 1000] [--batch-real 16] [--window 100] [--tolerance 0.05]
+recorded: OMP_NUM_THREADS=1 python benchmarks/loss_curve.py --methods dm --out results/loss_curve_smooth_dm.json, and the same
+          with --methods prism, side by side; the two files merged into results/loss_curve_smooth.json
 """
 from __future__ import annotations
 import argparse, math, os, platform, shlex, sys, time
@@ -47,7 +48,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--data', default='synth:regime=smooth'); p.add_argument('--methods', default='dm,prism')
     p.add_argument('--vpcs', default='1,5'); p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--iterations', type=int, default=2000); p.add_argument('--batch-real', type=int, default=16)
+    p.add_argument('--iterations', type=int, default=1000); p.add_argument('--batch-real', type=int, default=16)
     p.add_argument('--window', type=int, default=100); p.add_argument('--tolerance', type=float, default=0.05)
     p.add_argument('--out', default=None)
     a = p.parse_args(argv); device = get_device(); t0 = time.time()

@@ -19,11 +19,11 @@ from .evaluate import EvalConfig, NORMALISATIONS, config_options
 from .temporal import SAMPLINGS, INTERPOLATIONS, check_temporal, temporal_needed, temporal_view, frames_read
 
 # %% auto #0
-__all__ = ['NORMALISE', 'METHODS', 'OBJECTIVES', 'INITS', 'INSERTIONS', 'SYNTH_VPCS', 'SYNTH_SHARED', 'SYNTH_LR', 'PRESETS',
-           'METHOD_DEFAULTS', 'STD_EPS', 'real_batch', 'normalise_input', 'takes_video', 'NetworkInputs', 'class_means',
-           'dm_loss', 'fresh_network', 'gradient_distance', 'gm_loss', 'CondenseConfig', 'condense_config',
-           'init_videos', 'CondenseLog', 'network_frames', 'moment_rows', 'batch_moments', 'mean_std', 'grad_rows',
-           'standardise_grad', 'standardise_backward', 'class_mean_embedding', 'condense']
+__all__ = ['NORMALISE', 'METHODS', 'OBJECTIVES', 'INITS', 'INSERTIONS', 'SYNTH_VPCS', 'SYNTH_ITERATIONS', 'SYNTH_SHARED',
+           'SYNTH_LR', 'PRESETS', 'METHOD_DEFAULTS', 'STD_EPS', 'real_batch', 'normalise_input', 'takes_video',
+           'NetworkInputs', 'class_means', 'dm_loss', 'fresh_network', 'gradient_distance', 'gm_loss', 'CondenseConfig',
+           'condense_config', 'init_videos', 'CondenseLog', 'network_frames', 'moment_rows', 'batch_moments',
+           'mean_std', 'grad_rows', 'standardise_grad', 'standardise_backward', 'class_mean_embedding', 'condense']
 
 # %% ../nbs/10_condense.ipynb #b3f26937
 def real_batch(
@@ -190,7 +190,8 @@ class CondenseConfig:
 
 # %% ../nbs/10_condense.ipynb #ed3b472c
 SYNTH_VPCS = (1, 5, 10) # VPCs with a SynthActions preset
-SYNTH_SHARED = dict(init='real', iterations=500, batch_real=16) # SynthActions: what PRISM and DM share (equal terms)
+SYNTH_ITERATIONS = 900 # where the smoothed matching loss of PRISM and DM has flattened at VPC 1 and 5 (results/loss_curve_smooth.json)
+SYNTH_SHARED = dict(init='real', iterations=SYNTH_ITERATIONS, batch_real=16) # SynthActions: what PRISM and DM share (equal terms)
 SYNTH_LR = dict(prism=3.0, dm=10.0) # SynthActions: learning rate of each method's synthetic videos
 PRESETS = { # (method, dataset kind, vpc) -> overrides; PRISM rows are Table A of the PRISM supplementary
     ('prism', 'miniucf', 1): dict(lr=1.0, batch_real=64), ('prism', 'miniucf', 5): dict(lr=25.0, batch_real=64), ('prism', 'miniucf', 10): dict(lr=50.0, batch_real=64),

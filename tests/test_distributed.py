@@ -130,3 +130,12 @@ def test_one_seed_on_two_ranks(tmp_path):
     launch(tmp_path, 'evaluate', tmp_path/'run', '--protocol', 'vdsd', '--seeds', '1', '--epochs', '3', ranks=2)
     ev = json.loads((tmp_path/'run'/'eval-vdsd-miniC3D.json').read_text())
     assert ev['seeds'] == [0] and len(ev['top1']['runs']) == 1 and ev['top1']['mean'] is not None and len(ev['loss_curves'][0]) == 3
+
+def test_gm_refused_under_torchrun(tmp_path):
+    "The gm objective trains one network on the whole synthetic set: under torchrun it is refused with a clear error, and nothing is written."
+    env = dict(os.environ, OMP_NUM_THREADS='1', PRISM_NB_CACHE=str(tmp_path/'cache'), PRISM_NB_DEVICE='cpu')
+    cmd = [str(BIN/'torchrun'), '--standalone', '--nproc-per-node', '2', '-m', 'prism_nb.cli', 'condense', '--method', 'prism', '--objective', 'gm',
+           '--data', SPEC, '--iterations', '2', '--batch-real', '2', '--out', str(tmp_path/'gm')]
+    res = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert res.returncode != 0 and "cannot shard by class; run it in one process" in res.stderr
+    assert not (tmp_path/'gm').exists()
