@@ -28,6 +28,8 @@ class Runner:
     def __init__(self, subprocess_mode:bool, env:dict):
         self.sub, self.env = subprocess_mode, env
         if not self.sub:
+            import torch
+            torch.set_num_threads(1) # a forked child must not use a thread pool its parent started (OpenMP is not fork-safe)
             from prism_nb import cli # noqa: F401 -- imported once, inherited by every fork
     def __call__(self, args, cwd=None, env=None, umask=None) -> tuple:
         env = {**self.env, **(env or {})}

@@ -6,7 +6,7 @@ Docs: https://prism-nb.github.io/prism_nb/artifacts.html.md"""
 
 # %% ../nbs/11_artifacts.ipynb #aaaeb603
 from __future__ import annotations
-import json, math, reprlib, time, uuid
+import json, math, os, reprlib, time, uuid
 from pathlib import Path
 import numpy as np, torch
 from safetensors.torch import load_file
@@ -18,9 +18,9 @@ from .datasets import absolute_spec
 
 # %% auto #0
 __all__ = ['STORAGE_DTYPES', 'UINT8_SCALE', 'CONDENSED', 'LOG_FILE', 'PART_PREFIX', 'METADATA_PARTS', 'ST_DTYPE',
-           'MAX_EXPANDED_BYTES', 'REBUILDERS', 'encode_frames', 'decode_frames', 'parts_storage', 'save_condensed',
-           'check_manifest', 'check_tensor_header', 'register_rebuild', 'load_condensed', 'check_run', 'load_log',
-           'data_fingerprints', 'check_data']
+           'MAX_EXPANDED_BYTES', 'REBUILDERS', 'SWAP_RETRIES', 'SWAP_WAIT', 'encode_frames', 'decode_frames',
+           'parts_storage', 'save_condensed', 'check_manifest', 'check_tensor_header', 'register_rebuild',
+           'load_condensed', 'check_run', 'load_log', 'data_fingerprints', 'check_data']
 
 # %% ../nbs/11_artifacts.ipynb #57de3b1a
 STORAGE_DTYPES = dict(float32=torch.float32, float16=torch.float16, uint8=torch.uint8)
@@ -197,6 +197,21 @@ def load_condensed(
     device:str|torch.device|None='cpu', # where the videos go
 ) -> tuple[KeyframeVideos, dict]:
     "`(videos, manifest)` of a condensed set, after checking manifest, tensor header and values; `videos.soft_labels` holds stored soft labels or None."
+    for attempt in range(SWAP_RETRIES):
+        ino = _inode(path)
+        try: return _load_condensed(path, device)
+        except ArtifactError:
+            if attempt + 1 == SWAP_RETRIES or _inode(path) == ino: raise # damaged, not replaced while it was read
+            time.sleep(SWAP_WAIT) # another process replaced the run folder while it was being read: read the new one
+
+SWAP_RETRIES = 5 # reads of a run folder that another process keeps replacing
+SWAP_WAIT = 0.01 # seconds between them
+
+def _inode(path):
+    try: return os.stat(path).st_ino
+    except OSError: return None
+
+def _load_condensed(path, device):
     m = check_manifest(path); check_tensor_header(path, m)
     tensors, m = load_artifact(path, CONDENSED)
     st = _check_values(path, m, tensors); mf = Path(path)/MANIFEST

@@ -400,6 +400,7 @@ def main(
 ):
     "Run the `prism-nb` command line; returns the exit status 0 (the console script passes it to `sys.exit`)."
     parser = build_parser(); args, extra = parser.parse_known_args(argv)
+    if '--debug' in extra: args.debug, extra = True, [w for w in extra if w != '--debug'] # also accepted after the sub-command
     if extra and args.command not in EXTRA_FLAGS: parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.extra = extra
     debug = args.debug or os.environ.get(DEBUG_ENV, '').lower() in ('1', 'true', 'yes', 'on')

@@ -487,7 +487,9 @@ def check_out(
     if not path.is_dir() or path.is_symlink(): raise OutputError(f"{path}: is a file, not a {what}; choose a new path")
     if not any(path.iterdir()): return path
     try: meta = _read_manifest(path, kind)
-    except ArtifactError: meta = None
+    except ArtifactError:
+        if not path.exists(): return path # another save was swapping its new folder in at this moment: the path is free
+        meta = None
     if meta is None or _foreign(path):
         extra = f" (it holds {', '.join(_foreign(path)[:3])})" if meta is not None else ''
         raise OutputError(f"{path}: is {_what(path) if meta is None else 'a ' + what + ' with files prism_nb did not write'}{extra}; "
