@@ -10,8 +10,8 @@ import math
 from dataclasses import dataclass
 import torch, torch.nn as nn, torch.nn.functional as F
 from .core import *
-from .distributed import shard, stream, stream_seed, gather_rows, gather_json, world_size, is_main
-from .videos import VideoSet
+from .distributed import shard, stream, stream_seed, gather_rows, gather_json, gather_per_class, world_size, is_main
+from .videos import VideoSet, STD_EPS
 from .keyframes import (KeyframeVideos, insertion_active, INSERT_EPS, DEFAULT_READING, L2_THRESHOLD, INITIAL_KEYS,
     ABLATION_KEYS, ALL_KEYS, WARMUP, COOLDOWN, random_insertion_mask)
 from .models import get_model
@@ -20,10 +20,10 @@ from .temporal import SAMPLINGS, INTERPOLATIONS, check_temporal, temporal_needed
 
 # %% auto #0
 __all__ = ['NORMALISE', 'METHODS', 'OBJECTIVES', 'INITS', 'INSERTIONS', 'SYNTH_VPCS', 'SYNTH_ITERATIONS', 'SYNTH_SHARED',
-           'SYNTH_LR', 'PRESETS', 'METHOD_DEFAULTS', 'STD_EPS', 'real_batch', 'normalise_input', 'takes_video',
-           'NetworkInputs', 'class_means', 'dm_loss', 'fresh_network', 'gradient_distance', 'gm_loss', 'CondenseConfig',
-           'condense_config', 'init_videos', 'CondenseLog', 'network_frames', 'moment_rows', 'batch_moments',
-           'mean_std', 'grad_rows', 'standardise_grad', 'standardise_backward', 'class_mean_embedding', 'condense']
+           'SYNTH_LR', 'PRESETS', 'METHOD_DEFAULTS', 'real_batch', 'normalise_input', 'takes_video', 'NetworkInputs',
+           'class_means', 'dm_loss', 'fresh_network', 'gradient_distance', 'gm_loss', 'CondenseConfig',
+           'condense_config', 'init_videos', 'CondenseLog', 'network_frames', 'moment_rows', 'mean_std', 'grad_rows',
+           'standardise_grad', 'class_mean_embedding', 'condense']
 
 # %% ../nbs/10_condense.ipynb #b3f26937
 def real_batch(
@@ -307,23 +307,14 @@ def network_frames(
     return net_T
 
 # %% ../nbs/10_condense.ipynb #0e9bda0d
-STD_EPS = 1e-6 # as `prism_nb.videos.standardise`
-
 def moment_rows(
     parts:list, # this rank's per-class tensors, in class order
 ) -> torch.Tensor:
     "`(len(parts), 3)` float64 rows `(count, sum, sum of squares)`, one per class."
     return torch.tensor([[x.numel(), x.double().sum().item(), x.double().square().sum().item()] for x in parts], dtype=torch.float64).view(-1, 3)
 
-def batch_moments(
-    parts:list, # this rank's per-class tensors, in class order
-    n_classes:int, # classes over all ranks (rows of the gathered table)
-) -> torch.Tensor:
-    "`(count, sum, sum of squares)` in float64 over the per-class tensors of every rank, summed in class order."
-    return gather_rows(moment_rows(parts), n_classes).sum(0)
-
 def mean_std(
-    moments:torch.Tensor, # `(count, sum, sum of squares)` from `batch_moments`
+    moments:torch.Tensor, # `(count, sum, sum of squares)`: `moment_rows` of every rank, summed
 ) -> tuple:
     "`(mean, unbiased standard deviation)` as Python floats."
     n, s1, s2 = moments.tolist()
@@ -350,17 +341,6 @@ def standardise_grad(
     "The gradient w.r.t. `x` of a loss on `(x - mu) / (sd + STD_EPS)` whose `mu` and `sd` are the whole batch's (every rank's) statistics."
     n, a, b = sums.tolist(); s = sd + STD_EPS
     return g / s - a / (n * s) - b * (x - mu) / (s * s * max(n - 1, 1) * max(sd, STD_EPS))
-
-def standardise_backward(
-    g:torch.Tensor, # gradient of the loss w.r.t. the standardised videos of this rank
-    x:torch.Tensor, # the videos before standardisation (detached)
-    mu:float, # the batch mean used
-    sd:float, # the batch standard deviation used
-    rows:list, # per-class row slices of `x`, in class order
-    n_classes:int, # classes over all ranks
-) -> torch.Tensor:
-    "`standardise_grad` with the sums gathered from every rank."
-    return standardise_grad(g, x, mu, sd, gather_rows(grad_rows(g, x, mu, rows), n_classes).sum(0))
 
 def class_mean_embedding(
     net:nn.Module, # frozen embedding network with `embed(x) -> (B, D)`
@@ -392,17 +372,15 @@ def _insertion(cfg, videos, it, log, generator, seen=None):
 def _gather_videos(videos, n_classes, vpc):
     "The synthetic videos of every rank's classes, on every rank."
     if world_size() == 1: return videos
-    def rows(t): return gather_rows(t.reshape(-1, vpc, *t.shape[1:]), n_classes).reshape(-1, *t.shape[1:])
-    return KeyframeVideos(rows(videos.frames.detach()), rows(videos.labels), rows(videos.key_mask.to(torch.uint8)).bool())
+    def rows(t): return gather_per_class(t, n_classes, vpc)
+    return KeyframeVideos(rows(videos.frames.detach()), rows(videos.labels), rows(videos.key_mask))
 
 def _gather_log(log, mine, n_classes, vpc):
     "The run log with every rank's videos: key counts, cosine maps and insertion events re-indexed to the whole set."
     if world_size() == 1: return log
     def per_video(ts): # list over iterations of (n_local, ...) -> list of (n_all, ...)
         if not ts: return ts
-        t = torch.stack(ts).transpose(0, 1) # (n_local, S, ...)
-        full = gather_rows(t.reshape(-1, vpc, *t.shape[1:]), n_classes)
-        return list(full.reshape(-1, *t.shape[1:]).transpose(0, 1).unbind(0))
+        return list(gather_per_class(torch.stack(ts).transpose(0, 1), n_classes, vpc).transpose(0, 1).unbind(0)) # per video, then back per iteration
     full = CondenseLog(n_classes * vpc, log.frames, log.iterations)
     full.snapshot_every, full.losses, full.cos_iters = log.snapshot_every, log.losses, log.cos_iters
     full.key_counts, full.cos_left, full.cos_right = per_video(log.key_counts), per_video(log.cos_left), per_video(log.cos_right)

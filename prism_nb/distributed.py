@@ -12,7 +12,8 @@ import torch.distributed as dist
 
 # %% auto #0
 __all__ = ['WORLD_ENV', 'WIRE_DTYPES', 'is_distributed', 'rank', 'world_size', 'is_main', 'init_distributed', 'barrier',
-           'close_distributed', 'shard', 'stream_seed', 'stream', 'gather_rows', 'gather_json', 'gather_tensors']
+           'close_distributed', 'shard', 'stream_seed', 'stream', 'gather_rows', 'gather_json', 'gather_per_class',
+           'gather_tensors']
 
 # %% ../nbs/00a_distributed.ipynb #637b5eff
 WORLD_ENV = 'WORLD_SIZE' # set by torchrun
@@ -118,6 +119,15 @@ def gather_json(
     parts = [torch.zeros(most, dtype=torch.uint8, device=dev) for _ in range(w)]
     dist.all_gather(parts, torch.cat([data, data.new_zeros(most - len(data))]))
     return [json.loads(bytes(p[:int(s.item())].tolist()).decode()) for p, s in zip(parts, sizes)]
+
+# %% ../nbs/00a_distributed.ipynb #c1685e4a
+def gather_per_class(
+    local:torch.Tensor, # `(len(shard(n_classes)) * per_class, ...)`: this rank's rows, class by class
+    n_classes:int, # classes over all ranks
+    per_class:int, # rows of each class
+) -> torch.Tensor:
+    "`(n_classes * per_class, ...)`: the rows of every class, in class order, on every rank (see `gather_rows`)."
+    return gather_rows(local.reshape(len(shard(n_classes)), per_class, *local.shape[1:]), n_classes).flatten(0, 1)
 
 # %% ../nbs/00a_distributed.ipynb #de7c3638
 def gather_tensors(

@@ -13,8 +13,8 @@ from fastcore.basics import patch
 from .core import *
 
 # %% auto #0
-__all__ = ['CLIP_SAMPLERS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'QUOTES', 'fit_stride', 'random_clip', 'centre_clip', 'segment_clip',
-           'get_sampler', 'imagenet_normalise', 'standardise', 'DatasetSpec', 'quote_root', 'VideoSet']
+__all__ = ['CLIP_SAMPLERS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'STD_EPS', 'QUOTES', 'fit_stride', 'random_clip', 'centre_clip',
+           'segment_clip', 'get_sampler', 'imagenet_normalise', 'standardise', 'DatasetSpec', 'quote_root', 'VideoSet']
 
 # %% ../nbs/01_videos.ipynb #88ff0f63
 def fit_stride(
@@ -83,9 +83,11 @@ def imagenet_normalise(
     m = x.new_tensor(IMAGENET_MEAN).view(1, 3, 1, 1, 1); s = x.new_tensor(IMAGENET_STD).view(1, 3, 1, 1, 1)
     return (x - m) / s
 
+STD_EPS = 1e-6 # added to a batch's standard deviation: guards against a constant batch
+
 def standardise(
     x:torch.Tensor, # a batch of videos
-    eps:float=1e-6, # guards against a constant batch
+    eps:float=STD_EPS, # guards against a constant batch
 ) -> torch.Tensor:
     "Standardise a batch with its own mean and standard deviation."
     return (x - x.mean()) / (x.std() + eps)
