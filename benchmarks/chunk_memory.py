@@ -1,5 +1,5 @@
 """Peak memory and time of one DM iteration: all classes' real clips embedded in one batch (the loop before issue 16) against
-the class-by-class loop with the real clips embedded `chunk` at a time under `no_grad` (`prism_nb.condense._dm_iteration`).
+the class-by-class loop with the real clips embedded `chunk` at a time under `no_grad` (`prism_nb.condense._matching_iteration`).
 
 For each real batch per class in `--batch-real`, both iterations run `--iters` times on SynthActions (10 classes) with a fresh
 network per iteration; the peak memory above the iteration's start is `prism_nb.core.PeakMemory` (RSS high-water mark on the
@@ -18,7 +18,7 @@ from prism_nb.synth import synth_actions
 from prism_nb.models import get_model
 from prism_nb.distributed import stream
 from prism_nb.condense import (condense_config, init_videos, real_batch, normalise_input, dm_loss, fresh_network, network_frames,
-                               _dm_iteration)
+                               _matching_iteration, _dm_class_loss)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,7 +35,7 @@ def one(mode, batch_real, chunk, vpc, iters, size, device):
         if mode == 'one batch':
             real, labels = real_batch(train, batch_real, g, net_T, device=device, class_index=idx)
             dm_loss(net, normalise_input(real), labels, normalise_input(videos.expand()), videos.labels, train.n_classes).backward()
-        else: _dm_iteration(cfg, net, videos, train, streams, classes, net_T, idx, device, lambda x: (x, None))
+        else: _matching_iteration(cfg, _dm_class_loss(cfg, net), 0, videos, train, streams, classes, net_T, idx, device, lambda x: (x, None))
     step() # warm-up, outside the measurement
     with PeakMemory(device) as pm:
         t0 = time.perf_counter()

@@ -7,8 +7,10 @@ Docs: https://prism-nb.github.io/prism_nb/condense.html.md"""
 # %% ../nbs/10_condense.ipynb #ef6035a0
 from __future__ import annotations
 import math
+from contextlib import contextmanager
 from dataclasses import dataclass
 import torch, torch.nn as nn, torch.nn.functional as F
+from torch.nn.parallel import DistributedDataParallel as DDP
 from .core import *
 from .distributed import shard, stream, stream_seed, gather_rows, gather_json, gather_per_class, world_size, is_main
 from .videos import VideoSet, STD_EPS
@@ -20,8 +22,8 @@ from .temporal import SAMPLINGS, INTERPOLATIONS, check_temporal, temporal_needed
 
 # %% auto #0
 __all__ = ['NORMALISE', 'METHODS', 'OBJECTIVES', 'INITS', 'INSERTIONS', 'SYNTH_VPCS', 'SYNTH_ITERATIONS', 'SYNTH_SHARED',
-           'SYNTH_LR', 'PRESETS', 'METHOD_DEFAULTS', 'real_batch', 'normalise_input', 'takes_video', 'NetworkInputs',
-           'class_means', 'dm_loss', 'fresh_network', 'gradient_distance', 'gm_loss', 'CondenseConfig',
+           'SYNTH_LR', 'PRESETS', 'METHOD_DEFAULTS', 'GM_NET_MOMENTUM', 'real_batch', 'normalise_input', 'takes_video',
+           'NetworkInputs', 'class_means', 'dm_loss', 'fresh_network', 'gradient_distance', 'gm_loss', 'CondenseConfig',
            'condense_config', 'init_videos', 'CondenseLog', 'network_frames', 'moment_rows', 'mean_std', 'grad_rows',
            'standardise_grad', 'class_mean_embedding', 'condense']
 
@@ -395,13 +397,36 @@ def _any_inserted(mask):
     if mask is None: return None
     return any(gather_json(bool(mask.any())))
 
-def _dm_iteration(cfg, net, videos, train, streams, mine, net_T, class_index, device, view):
-    "One class-by-class DM step of this rank's classes: `(loss summed over every rank's classes in class order, window index or None)`."
+@contextmanager
+def _class_rng(cfg, device, *name):
+    "Seed torch's global stream (dropout) from the run's stream `name` inside the block; the stream outside is restored."
+    with torch.random.fork_rng(devices=[device] if torch.device(device).type == 'cuda' else []):
+        torch.manual_seed(stream_seed(cfg.seed, *name)); yield
+
+GM_NET_MOMENTUM = 0.5 # SGD momentum of the `gm` network's steps on the synthetic videos (as in DC)
+
+def _dm_class_loss(cfg, net):
+    "The `dm` term of class `c`: squared distance between the mean embeddings of its real clips and of its synthetic videos."
+    def loss(c, it, real, syn): return ((class_mean_embedding(net, real, cfg.chunk or cfg.batch_real) - net.embed(syn).mean(0)) ** 2).sum()
+    return loss
+
+def _gm_class_loss(cfg, net, device):
+    "The `gm` term of class `c`: distance between the network's weight gradients on its real clips and on its synthetic videos (dropout from the stream `('dropout', it, c)`)."
+    def loss(c, it, real, syn):
+        params = [p for p in net.parameters() if p.requires_grad]
+        with _class_rng(cfg, device, 'dropout', it, c):
+            gr = torch.autograd.grad(F.cross_entropy(net(real), torch.full((len(real),), c, device=real.device)), params)
+            gs = torch.autograd.grad(F.cross_entropy(net(syn), torch.full((len(syn),), c, device=syn.device)), params, create_graph=True)
+        return gradient_distance(gs, [g.detach() for g in gr], cfg.gm_distance)
+    return loss
+
+def _matching_iteration(cfg, class_loss, it, videos, train, streams, mine, net_T, class_index, device, view):
+    "One class-by-class matching step of this rank's classes: `(loss summed over every rank's classes in class order, window index or None)`."
     vpc, n_classes, standardised = cfg.vpc, train.n_classes, cfg.normalise == 'standardise'
     rows = [slice(i * vpc, (i + 1) * vpc) for i in range(len(mine))]
     def reals(c): return real_batch(train, cfg.batch_real, streams[c], net_T, classes=[c], device=device, class_index=class_index)[0]
     x, index = view(videos.expand())
-    if standardised: # one gather for both batches' statistics; the real clips are drawn again for the embedding
+    if standardised: # one gather for both batches' statistics; the real clips are drawn again for the matching
         states = [streams[c].get_state() for c in mine]
         local = torch.cat([moment_rows([reals(c) for c in mine]), moment_rows([x[r].detach() for r in rows])], 1)
         for c, s in zip(mine, states): streams[c].set_state(s)
@@ -411,14 +436,36 @@ def _dm_iteration(cfg, net, videos, train, streams, mine, net_T, class_index, de
     losses = []
     for c, r in zip(mine, rows):
         real = reals(c); real = (real - mr) / (sr + STD_EPS) if standardised else normalise_input(real, cfg.normalise)
-        loss = ((class_mean_embedding(net, real, cfg.chunk or cfg.batch_real) - net.embed(xh[r]).mean(0)) ** 2).sum()
-        loss.backward(); losses.append(loss.detach().double().cpu()); del real
+        loss = class_loss(c, it, real, xh[r])
+        loss.backward(inputs=[xh]); losses.append(loss.detach().double().cpu()); del real
     losses = torch.stack(losses).view(-1, 1) if losses else torch.zeros(0, 1, dtype=torch.float64)
+    if xh.grad is None: xh.grad = torch.zeros_like(xh) # a rank without classes
     if not standardised:
         xn.backward(xh.grad); return gather_rows(losses, n_classes).sum(), index
     table = gather_rows(torch.cat([losses, grad_rows(xh.grad, x.detach(), mu, rows)], 1), n_classes) # one gather: losses and gradient sums
     x.backward(standardise_grad(xh.grad, x.detach(), mu, sd, table[:, 1:].sum(0)))
     return table[:, 0].sum(), index
+
+class _ClassByClassCE(nn.Module):
+    "Summed cross-entropy of a network on synthetic videos, class by class, each class's dropout from its own stream: one forward for `DistributedDataParallel`."
+    def __init__(self, net, cfg, device): super().__init__(); self.net, self.cfg, self.device = net, cfg, device
+    def forward(self, x, mine, vpc, *name):
+        total = x.new_zeros(())
+        for i, c in enumerate(mine):
+            with _class_rng(self.cfg, self.device, *name, c):
+                total = total + F.cross_entropy(self.net(x[i * vpc:(i + 1) * vpc]), torch.full((vpc,), c, device=x.device), reduction='sum')
+        return total
+
+def _train_on_synthetic(cfg, trainer, net_opt, videos, mine, n_classes, view, it):
+    "The `gm` network's `inner_steps` on the whole synthetic set (every rank's videos: `DistributedDataParallel` under torchrun)."
+    with torch.no_grad():
+        x = view(videos.expand())[0]
+        if cfg.normalise == 'standardise':
+            mu, sd = mean_std(gather_rows(moment_rows([x[i * cfg.vpc:(i + 1) * cfg.vpc] for i in range(len(mine))]), n_classes).sum(0))
+            x = (x - mu) / (sd + STD_EPS)
+        else: x = normalise_input(x, cfg.normalise)
+    for step in range(cfg.inner_steps): # DDP averages the ranks' gradients: each rank's sum is scaled to its share of the mean
+        net_opt.zero_grad(); (trainer(x, mine, cfg.vpc, 'train', it, step) * (world_size() / (n_classes * cfg.vpc))).backward(); net_opt.step()
 
 def condense(
     train:VideoSet, # real training split
@@ -428,8 +475,7 @@ def condense(
     show_progress:bool|None=None, # progress bar (default: on, except in tests)
 ) -> tuple[KeyframeVideos, CondenseLog]:
     "Run a condensation and return the synthetic `KeyframeVideos` and the `CondenseLog` (the whole run on every rank under `torchrun`)."
-    cfg, device = cfg or condense_config(), get_device(device)
-    if cfg.objective == 'gm': return _condense_gm(train, cfg, device, callback, show_progress)
+    cfg, device = cfg or condense_config(), get_device(device); gm = cfg.objective == 'gm'
     seed_everything(cfg.seed); net_T = network_frames(cfg, train); n_classes, class_index = train.n_classes, train.class_indices()
     mine = list(shard(n_classes)); streams = {c: stream(cfg.seed, 'class', c) for c in mine}
     videos = init_videos(cfg, train, mine, device, streams)
@@ -438,17 +484,22 @@ def condense(
     views = stream(cfg.seed, 'views')
     def view(x): return temporal_view(x, net_T, cfg.sampling, cfg.window, cfg.interpolation, views) if temporal else (x, None)
     net = get_model(cfg.arch, n_classes, net_T, train.size[0]).to(device)
+    class_loss = _gm_class_loss(cfg, net, device) if gm else _dm_class_loss(cfg, net)
+    if gm: trainer = _ClassByClassCE(net, cfg, device); trainer = DDP(trainer) if world_size() > 1 else trainer
     opt = torch.optim.SGD([videos.frames], lr=cfg.lr, momentum=cfg.momentum)
     log = CondenseLog(videos.n_videos, T, cfg.iterations, cfg.cos_snapshots)
     what = f'{cfg.method} vpc={cfg.vpc}'
     bar = progress(range(cfg.iterations), desc=what, disable=(None if show_progress is None else not show_progress) if is_main() else True)
     for it in bar:
-        torch.manual_seed(stream_seed(cfg.seed, 'network', it)); fresh_network(net); net.eval() # the same network on every rank
-        opt.zero_grad(set_to_none=False)
-        loss, index = _dm_iteration(cfg, net, videos, train, streams, mine, net_T, class_index, device, view)
+        if not gm or it % cfg.reinit_every == 0: # the same network on every rank: dm draws one each iteration, gm every `reinit_every`
+            torch.manual_seed(stream_seed(cfg.seed, 'network', it)); fresh_network(net, trainable=gm)
+            if gm: net_opt = torch.optim.SGD(net.parameters(), lr=cfg.net_lr, momentum=GM_NET_MOMENTUM)
+        net.train(gm); opt.zero_grad(set_to_none=False)
+        loss, index = _matching_iteration(cfg, class_loss, it, videos, train, streams, mine, net_T, class_index, device, view)
         seen = None if index is None else frames_read(index, T)
         mask, cos_l, cos_r = _insertion(cfg, videos, it, log, streams, seen)
         opt.step()
+        if gm: _train_on_synthetic(cfg, trainer, net_opt, videos, mine, n_classes, view, it)
         if cos_l is not None: log.record_cos(it, cos_l, cos_r, mask, _any_inserted(mask))
         if mask is not None: videos.insert(mask, opt)
         check_finite(it, what, lr_hint(cfg.lr), loss=loss)
@@ -457,48 +508,3 @@ def condense(
         if callback is not None: callback(it, videos, log)
         if it % 10 == 0 and hasattr(bar, 'set_postfix'): bar.set_postfix(loss=f'{loss.item():.3g}', keys=f'{videos.n_keyframes / max(1, videos.n_videos):.1f}')
     return _gather_videos(videos, n_classes, cfg.vpc), _gather_log(log, mine, n_classes, cfg.vpc)
-
-def _condense_gm(
-    train:VideoSet, # real training split
-    cfg:CondenseConfig|None=None, # hyper-parameters (default `condense_config()`)
-    device:str|torch.device|None=None, # default `get_device()`
-    callback=None, # called as `callback(it, videos, log)` after every iteration
-    show_progress:bool|None=None, # progress bar (default: on, except in tests)
-) -> tuple[KeyframeVideos, CondenseLog]:
-    "The `gm` objective: one network trained on the whole synthetic set, in one process."
-    if world_size() > 1: raise ValueError("objective='gm' trains one network on the whole synthetic set and cannot shard by class; run it in one process")
-    cfg, device = cfg or condense_config(), get_device(device)
-    g = seed_everything(cfg.seed); net_T = network_frames(cfg, train)
-    videos = init_videos(cfg, train, None, device)
-    T, n_classes, class_index = videos.n_frames, train.n_classes, train.class_indices()
-    temporal = temporal_needed(T, net_T, cfg.sampling)
-    def view(x): return temporal_view(x, net_T, cfg.sampling, cfg.window, cfg.interpolation, g) if temporal else (x, None)
-    net = get_model(cfg.arch, n_classes, net_T, train.size[0]).to(device)
-    opt = torch.optim.SGD([videos.frames], lr=cfg.lr, momentum=cfg.momentum)
-    net_opt = torch.optim.SGD(net.parameters(), lr=cfg.net_lr, momentum=0.5)
-    log = CondenseLog(videos.n_videos, T, cfg.iterations, cfg.cos_snapshots)
-    bar = progress(range(cfg.iterations), desc=f'{cfg.method} vpc={cfg.vpc}', disable=None if show_progress is None else not show_progress)
-    for it in bar:
-        real, real_labels = real_batch(train, cfg.batch_real, g, net_T, device=device, class_index=class_index)
-        syn, index = view(videos.expand())
-        real, syn = normalise_input(real, cfg.normalise), normalise_input(syn, cfg.normalise)
-        if it % cfg.reinit_every == 0: fresh_network(net, trainable=True)
-        net.train()
-        loss = gm_loss(net, real, real_labels, syn, videos.labels, n_classes, cfg.gm_distance)
-        opt.zero_grad(set_to_none=False); loss.backward()
-        mask, cos_l, cos_r = _insertion(cfg, videos, it, log, g, None if index is None else frames_read(index, T))
-        opt.step()
-        _train_on_synthetic(net, net_opt, videos, cfg.inner_steps, view, cfg.normalise)
-        if cos_l is not None: log.record_cos(it, cos_l, cos_r, mask)
-        if mask is not None: videos.insert(mask, opt)
-        check_finite(it, f'{cfg.method} vpc={cfg.vpc}', lr_hint(cfg.lr), loss=loss)
-        check_finite(it, f'{cfg.method} vpc={cfg.vpc}', lr_hint(cfg.lr), VIDEO_LIMIT, videos=videos.frames)
-        log.record(it, loss.item(), videos.key_counts)
-        if callback is not None: callback(it, videos, log)
-        if it % 10 == 0 and hasattr(bar, 'set_postfix'): bar.set_postfix(loss=f'{loss.item():.3g}', keys=f'{videos.n_keyframes / videos.n_videos:.1f}')
-    return videos, log
-
-def _train_on_synthetic(net, net_opt, videos, steps, view=lambda x: (x, None), normalise=NORMALISE):
-    with torch.no_grad(): x, y = normalise_input(view(videos.expand())[0], normalise), videos.labels
-    for _ in range(steps):
-        net_opt.zero_grad(); F.cross_entropy(net(x), y).backward(); net_opt.step()

@@ -13,7 +13,7 @@ import torch.distributed as dist
 # %% auto #0
 __all__ = ['WORLD_ENV', 'WIRE_DTYPES', 'is_distributed', 'rank', 'world_size', 'is_main', 'init_distributed', 'barrier',
            'close_distributed', 'shard', 'stream_seed', 'stream', 'gather_rows', 'gather_json', 'gather_per_class',
-           'gather_tensors']
+           'gather_tensors', 'all_sum']
 
 # %% ../nbs/00a_distributed.ipynb #637b5eff
 WORLD_ENV = 'WORLD_SIZE' # set by torchrun
@@ -149,3 +149,16 @@ def gather_tensors(
         at = 0
         for s in ss: n = math.prod(s); out.append(p[at:at + n].to('cpu', dtype).view(s)); at += n
     return out
+
+# %% ../nbs/00a_distributed.ipynb #6aaf1c8e
+class _AllSum(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x): y = x.clone(); dist.all_reduce(y); return y
+    @staticmethod
+    def backward(ctx, g): g = g.clone(); dist.all_reduce(g); return g
+
+def all_sum(
+    x:torch.Tensor, # this rank's part
+) -> torch.Tensor:
+    "The sum of `x` over every rank, differentiable (its gradient is summed over the ranks); `x` itself in one process."
+    return _AllSum.apply(x) if is_distributed() else x

@@ -11,7 +11,8 @@ from dataclasses import dataclass, asdict
 from pathlib import Path
 import torch, torch.nn as nn, torch.nn.functional as F
 from .core import *
-from .videos import VideoSet
+from .distributed import shard, world_size, is_main, barrier, gather_rows, gather_json, gather_per_class, all_sum
+from .videos import VideoSet, STD_EPS
 from .cache import get_cache_dir
 from .teachers import data_fingerprint, get_teacher
 from .condense import real_batch, NORMALISE
@@ -22,8 +23,9 @@ from .methods import register_method, run_method, Condensed, full_frame_videos
 __all__ = ['STAT_NORMS', 'STAT_CONVS', 'STATS_BATCH', 'STATS_SAMPLER', 'STATS_KIND', 'STATS_DIR', 'STATS_VERSION', 'STAT_FIELDS',
            'KEY_CHARS', 'EDC_ALPHA', 'STAT_EMA_RATE', 'FLAT_TAU', 'FLAT_BETA', 'FLAT_WEIGHT', 'EDC_ITERATIONS',
            'EDC_LR', 'EDC_BETAS', 'EDC_INITS', 'EDC_SYNTH_PRESET', 'stat_layers', 'FeatureHooks', 'channel_stats',
-           'real_statistics', 'teacher_id', 'stats_key', 'teacher_statistics', 'stat_loss', 'flatness_loss',
-           'ema_update', 'EDCConfig', 'edc_init', 'normalised_teacher', 'edc_distill', 'edc']
+           'real_statistics', 'teacher_id', 'stats_key', 'teacher_statistics', 'global_channel_stats', 'stat_loss',
+           'flatness_loss', 'ema_update', 'EDCConfig', 'edc_init', 'normalised_teacher', 'sharded_input', 'edc_distill',
+           'edc']
 
 # %% ../nbs/18_edc.ipynb #e4da3689
 STAT_NORMS = (nn.BatchNorm3d,) # layers whose inputs are matched when a network has them
@@ -85,22 +87,21 @@ def real_statistics(
     device:str|torch.device|None=None, # default `get_device()`
     show_progress:bool|None=None, # progress bar (default: off in tests)
 ) -> dict:
-    "`{layer: dict(mean (C,), var (C,), class_mean (K, C), class_var (K, C))}` of the teacher's features on `train`."
+    "`{layer: dict(mean (C,), var (C,), class_mean (K, C), class_var (K, C))}` of the teacher's features on `train`; under `torchrun` each rank passes its classes' videos."
     device = get_device(device); teacher.to(device).eval(); K = train.n_classes
-    hooks, acc = FeatureHooks(teacher, layers), {}
+    hooks, acc, index, mine = FeatureHooks(teacher, layers), {}, train.class_indices(), shard(K)
+    chunks = [(i, index[c][j:j + batch]) for i, c in enumerate(mine) for j in range(0, len(index[c]), batch)]
     with torch.no_grad(), hooks:
-        for i in progress(range(0, len(train), batch), desc='EDC statistics', disable=None if show_progress is None else not show_progress):
-            idx = torch.arange(i, min(i + batch, len(train)))
-            teacher(train.clips(idx, sampler, device=device)); y = train.labels[idx].to(device)
+        for i, idx in progress(chunks, desc='EDC statistics', disable=None if show_progress is None else not show_progress):
+            teacher(train.clips(idx, sampler, device=device))
             for name, f in hooks.features.items():
-                f = f.double().transpose(0, 1).flatten(2) # (C, B, T*H*W)
-                n, s, q = acc.setdefault(name, [torch.zeros(K, device=device, dtype=torch.float64),
-                                                torch.zeros(K, f.shape[0], device=device, dtype=torch.float64),
-                                                torch.zeros(K, f.shape[0], device=device, dtype=torch.float64)])
-                n.index_add_(0, y, torch.full_like(y, f.shape[2], dtype=torch.float64))
-                s.index_add_(0, y, f.sum(2).T); q.index_add_(0, y, (f * f).sum(2).T)
+                f = f.double().transpose(0, 1).flatten(1) # (C, B*T*H*W)
+                rows = acc.setdefault(name, torch.zeros(len(mine), 1 + 2 * f.shape[0], dtype=torch.float64, device=device))
+                rows[i] += torch.cat([f.new_tensor([f.shape[1]]), f.sum(1), (f * f).sum(1)]) # (count, sums, sums of squares) of class i
     out = {}
-    for name, (n, s, q) in acc.items():
+    for name, rows in acc.items():
+        rows = gather_rows(rows.cpu(), K) # every class, in class order
+        C = (rows.shape[1] - 1) // 2; n, s, q = rows[:, 0], rows[:, 1:1 + C], rows[:, 1 + C:]
         mean, sq = s.sum(0) / n.sum(), q.sum(0) / n.sum()
         cm, cq = s / n.clamp(min=1)[:, None], q / n.clamp(min=1)[:, None]
         out[name] = dict(mean=mean.float().cpu(), var=(sq - mean**2).clamp(min=0).float().cpu(),
@@ -148,14 +149,18 @@ def teacher_statistics(
     "The statistics of `real_statistics`, loaded from the cache or computed and cached."
     layers = list(layers or stat_layers(teacher)); key = stats_key(teacher, train, layers, sampler)
     path = get_cache_dir(cache_dir)/STATS_DIR/hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:KEY_CHARS]
+    st = None
     if path.exists():
         try:
             t, meta = load_artifact(path, STATS_KIND)
             if meta.get('key') != key: raise ArtifactError(f"{path}: cache key differs")
-            return {n: {f: t[f'{n}/{f}'] for f in STAT_FIELDS} for n in layers}
+            st = {n: {f: t[f'{n}/{f}'] for f in STAT_FIELDS} for n in layers}
         except (ArtifactError, KeyError) as e: warnings.warn(f"EDC statistics cache entry {path} unusable ({e}); recomputing")
+    if world_size() > 1 and not all(gather_json(st is not None)): st = None # every rank reads the entry, or all compute it together
+    if st is not None: return st
     st = real_statistics(teacher, train, layers, sampler, device=device, show_progress=show_progress)
-    save_artifact(path, {f'{n}/{f}': v for n, d in st.items() for f, v in d.items()}, dict(key=key), kind=STATS_KIND)
+    if is_main(): save_artifact(path, {f'{n}/{f}': v for n, d in st.items() for f, v in d.items()}, dict(key=key), kind=STATS_KIND)
+    barrier()
     return st
 
 # %% ../nbs/18_edc.ipynb #cf14cb65
@@ -173,6 +178,15 @@ def _smooth(state, key, value, rate):
 def _distance(mean, var, target_mean, target_var):
     return (mean - target_mean).norm() + (var - target_var).norm()
 
+def global_channel_stats(
+    f:torch.Tensor, # (B_r, C, ...) this rank's share of a batch's features
+) -> tuple[torch.Tensor, torch.Tensor]:
+    "Per-channel `(mean, variance)` over every rank's share of the batch (`channel_stats` of the whole batch), differentiable through the all-reduce."
+    d = f.double().transpose(0, 1).flatten(1); C = d.shape[0]
+    sums = all_sum(torch.cat([d.sum(1), (d * d).sum(1), d.new_tensor([d.shape[1]])]))
+    mean = sums[:C] / sums[-1]
+    return mean.to(f.dtype), (sums[C:2 * C] / sums[-1] - mean ** 2).clamp(min=0).to(f.dtype)
+
 def stat_loss(
     features:dict, # layer -> (B, C, T, H, W) features of the synthetic batch (from `FeatureHooks`)
     labels:torch.Tensor, # (B,) class of each synthetic video
@@ -180,24 +194,26 @@ def stat_loss(
     alpha:float=EDC_ALPHA, # weight of the per-class term; 0: global matching only
     ema_state:dict|None=None, # EMA state kept across iterations (None: no smoothing)
     ema_rate:float=STAT_EMA_RATE, # weight of the history in the EMA
+    batch:int|None=None, # videos in the whole batch when `features` are one rank's share (default `len(labels)`)
+    sharded:bool=False, # `features` are this rank's share of a batch split over ranks: the global statistics are all-reduced
 ) -> torch.Tensor:
     "EDC's soft category-aware statistics-matching loss, summed over the layers."
     if not 0 <= alpha <= 1: raise ValueError(f"stat_loss: alpha must be in [0, 1], got {alpha}")
     missing = [n for n in features if n not in stats]
     if missing: raise ValueError(f"stat_loss: no real statistics for layers {missing}; have {list(stats)}")
-    total = 0.
+    total, batch = 0., batch or len(labels)
     classes, counts = labels.unique(return_counts=True)
     for name, f in features.items():
         t = {k: v.to(f.device) for k, v in stats[name].items()}
         if alpha < 1:
-            m, v = channel_stats(f)
+            m, v = global_channel_stats(f) if sharded else channel_stats(f)
             m, v = _smooth(ema_state, (name, 'mean'), m, ema_rate), _smooth(ema_state, (name, 'var'), v, ema_rate)
-            total = total + (1 - alpha) * _distance(m, v, t['mean'], t['var'])
+            total = total + (1 - alpha) * _distance(m, v, t['mean'], t['var']) / (world_size() if sharded else 1) # every rank's share adds up to one term
         if alpha > 0:
             for c, n in zip(classes.tolist(), counts.tolist()):
                 m, v = channel_stats(f[labels == c])
                 m, v = _smooth(ema_state, (name, 'mean', c), m, ema_rate), _smooth(ema_state, (name, 'var', c), v, ema_rate)
-                total = total + alpha * n / len(labels) * _distance(m, v, t['class_mean'][c], t['class_var'][c])
+                total = total + alpha * n / batch * _distance(m, v, t['class_mean'][c], t['class_var'][c])
     return total
 
 # %% ../nbs/18_edc.ipynb #37bac22a
@@ -209,10 +225,11 @@ def flatness_loss(
     logits:torch.Tensor, # (B, K) teacher logits on the synthetic videos
     ema_logits:torch.Tensor, # (B, K) teacher logits on the EMA copy of them
     tau:float=FLAT_TAU, # temperature
+    batch:int|None=None, # videos in the whole batch when the logits are one rank's share (default `len(logits)`)
 ) -> torch.Tensor:
-    "`KL(softmax(logits/tau) || softmax(ema_logits/tau))`, averaged over the batch; no gradient to `ema_logits`."
+    "`KL(softmax(logits/tau) || softmax(ema_logits/tau))`, averaged over the (whole) batch; no gradient to `ema_logits`."
     p, q = F.log_softmax(logits / tau, 1), F.log_softmax(ema_logits.detach() / tau, 1)
-    return (p.exp() * (p - q)).sum(1).mean()
+    return (p.exp() * (p - q)).sum() / (batch or len(logits))
 
 # %% ../nbs/18_edc.ipynb #a41a1eae
 def ema_update(
@@ -291,6 +308,17 @@ def normalised_teacher(
     "`teacher` if it normalises its own input (a `Normalised` network), else `teacher` wrapped to normalise it."
     return teacher if isinstance(teacher, Normalised) else Normalised(teacher, normalise)
 
+def sharded_input(
+    teacher:nn.Module, # a `Normalised` teacher (see `normalised_teacher`)
+    x:torch.Tensor, # this rank's share of the batch, [0, 1]
+    sharded:bool, # the batch is split over the ranks
+) -> tuple[nn.Module, torch.Tensor]:
+    "`(network, input)` so that `network(input)` is the teacher on the whole batch: a standardising teacher's statistics are the whole batch's, all-reduced."
+    if not sharded or teacher.normalise != 'standardise': return teacher, x
+    d = x.double(); n, s1, s2 = all_sum(torch.stack([d.new_tensor(float(d.numel())), d.sum(), (d * d).sum()])).unbind()
+    mu = s1 / n; sd = ((s2 - n * mu * mu).clamp(min=0) / (n - 1).clamp(min=1)).sqrt() # `standardise`: unbiased std
+    return teacher.net, (x - mu.to(x.dtype)) / (sd.to(x.dtype) + STD_EPS)
+
 # %% ../nbs/18_edc.ipynb #5b799d38
 def _cosine(it, total): return 0.5 * (1 + math.cos(math.pi * it / max(total, 1)))
 
@@ -301,10 +329,10 @@ def edc_distill(
     device:str|torch.device|None=None, # default `get_device()`
     cache_dir:str|Path|None=None, # cache root of the statistics
     show_progress:bool|None=None, # progress bar
-    callback=None, # `callback(it, videos, log)` after each step
+    callback=None, # `callback(it, videos, log)` after each step (this rank's videos under `torchrun`)
     init:tuple|None=None, # `(videos, labels)` to start from instead of `edc_init`
 ) -> tuple[torch.Tensor, torch.Tensor, dict]:
-    "Run EDC: `(videos (K*vpc, C, T, H, W) in [0, 1], labels, log)` where `log` holds the per-step losses."
+    "Run EDC: `(videos (K*vpc, C, T, H, W) in [0, 1], labels, log)` where `log` holds the per-step losses; under `torchrun` each rank steps its classes' videos and every rank returns the whole set."
     if not teachers: raise ValueError("edc_distill: needs at least one teacher")
     device = get_device(device); g = seed_everything(cfg.seed)
     teachers = [normalised_teacher(t).to(device).eval().requires_grad_(False) for t in teachers]
@@ -312,7 +340,9 @@ def edc_distill(
     stats = [teacher_statistics(t, train, l, cache_dir, cfg.stats_sampler, device, show_progress) for t, l in zip(teachers, layers)]
     stats = [{n: {k: v.to(device) for k, v in d.items()} for n, d in s.items()} for s in stats]
     x0, labels = init if init is not None else edc_init(train, cfg, g, teachers[0], device)
-    x = x0.detach().clone().to(device).requires_grad_(True); labels = labels.to(device)
+    K, sharded = train.n_classes, world_size() > 1
+    lo, hi = shard(K).start * cfg.vpc, shard(K).stop * cfg.vpc # this rank's videos (class-major): the same initial set on every rank, sliced
+    x = x0[lo:hi].detach().clone().to(device).requires_grad_(True); labels = labels[lo:hi].to(device)
     x_ema = x.detach().clone() if cfg.flatness else None
     opt = torch.optim.Adam([x], lr=cfg.lr, betas=(cfg.beta1, cfg.beta2))
     sched = torch.optim.lr_scheduler.LambdaLR(opt, (lambda it: _cosine(it, cfg.iterations)) if cfg.cosine else (lambda it: 1.0))
@@ -321,15 +351,17 @@ def edc_distill(
     log = dict(loss=[], stat=[], flat=[], ce=[], lr=[])
     for it in progress(range(cfg.iterations), desc='EDC', disable=None if show_progress is None else not show_progress):
         k = it % len(teachers); t = teachers[k]
-        idx = (torch.randperm(len(x), generator=g)[:cfg.batch].sort().values.to(device) if 0 < cfg.batch < len(x)
-               else torch.arange(len(x), device=device))
-        with FeatureHooks(t, layers[k]) as fh: logits = t(x[idx])
-        l_stat = stat_loss(fh.features, labels[idx], stats[k], alpha, ema_states[k], cfg.stat_ema_rate)
+        n = K * cfg.vpc # the whole set's subset this step, drawn alike on every rank; this rank takes its videos in it
+        every = torch.randperm(n, generator=g)[:cfg.batch].sort().values if 0 < cfg.batch < n else torch.arange(n)
+        idx = (every[(every >= lo) & (every < hi)] - lo).to(device)
+        net, xin = sharded_input(t, x[idx], sharded)
+        with FeatureHooks(t, layers[k]) as fh: logits = net(xin)
+        l_stat = stat_loss(fh.features, labels[idx], stats[k], alpha, ema_states[k], cfg.stat_ema_rate, len(every), sharded)
         l_flat = torch.zeros((), device=device); l_ce = torch.zeros((), device=device)
         if cfg.flatness:
-            with torch.no_grad(): ema_logits = t(x_ema[idx])
-            l_flat = flatness_loss(logits, ema_logits, cfg.flat_tau)
-        if cfg.ce_weight > 0: l_ce = F.cross_entropy(logits, labels[idx])
+            with torch.no_grad(): ema_logits = net(sharded_input(t, x_ema[idx], sharded)[1])
+            l_flat = flatness_loss(logits, ema_logits, cfg.flat_tau, len(every))
+        if cfg.ce_weight > 0: l_ce = F.cross_entropy(logits, labels[idx], reduction='sum') / len(every)
         loss = l_stat + cfg.flat_weight * l_flat + cfg.ce_weight * l_ce
         opt.zero_grad(set_to_none=True); loss.backward(); log['lr'].append(opt.param_groups[0]['lr']); opt.step(); sched.step()
         with torch.no_grad(): x.clamp_(0, 1)
@@ -337,7 +369,9 @@ def edc_distill(
         if cfg.flatness: ema_update(x_ema, x, cfg.flat_beta)
         for name, v in (('loss', loss), ('stat', l_stat), ('flat', l_flat), ('ce', l_ce)): log[name].append(float(v.detach()))
         if callback is not None: callback(it, x.detach(), log)
-    return x.detach(), labels, {k: torch.tensor(v) for k, v in log.items()}
+    if not sharded: return x.detach(), labels, {k: torch.tensor(v) for k, v in log.items()}
+    log.update({k: [sum(r) for r in zip(*gather_json(log[k]))] for k in ('loss', 'stat', 'flat', 'ce')}) # the ranks' shares add up to the losses
+    return gather_per_class(x.detach(), K, cfg.vpc), gather_per_class(labels, K, cfg.vpc), {k: torch.tensor(v) for k, v in log.items()}
 
 # %% ../nbs/18_edc.ipynb #e01e69d1
 EDC_SYNTH_PRESET = dict(iterations=200) # SynthActions: a CPU-sized run (the published 2000 iterations are for GPUs)
