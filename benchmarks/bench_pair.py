@@ -27,8 +27,8 @@ def main(argv=None):
     cfgs = dict(vdsd=bench_config(**common, protocol='vdsd', archs=a.archs.split(',')), unified=bench_config(**common, protocol='unified'))
     for name, cfg in cfgs.items(): open_bench(out/name, cfg)
     train, test = load_data(a.data)
-    from prism_nb.teachers import get_teacher, TEACHER_EPOCHS
-    teacher = get_teacher(train, test, device=device, epochs=a.teacher_epochs or TEACHER_EPOCHS)
+    from prism_nb.teachers import get_teacher, teacher_epochs
+    teacher = get_teacher(train, test, device=device, epochs=a.teacher_epochs or teacher_epochs(train))
     for spec, vpc, seed in bench_cells(cfgs['vdsd']):
         src = run_cell(out/'vdsd', spec, vpc, seed, cfgs['vdsd'], train, test, device, teacher)
         dst = cell_dir(out/'unified', spec, vpc, seed)

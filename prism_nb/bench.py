@@ -17,7 +17,7 @@ from .methods import run_method, get_method, available_methods
 from .artifacts import read_manifest, check_run, data_fingerprints, CONDENSED
 from .cache import load_data
 from .runs import save_method, evaluate_run
-from .teachers import get_teacher, TEACHER_EPOCHS
+from .teachers import get_teacher, teacher_epochs
 from .evaluate import get_config, protocol_needs_teacher, protocol_label
 from .viz import PLOTLY_JS, bench_chart, write_chart
 
@@ -60,7 +60,7 @@ class BenchConfig:
     protocol:str='unified' # evaluation protocol (the one that separated the methods in the recorded benches; see nbs/33_bench_results)
     archs:tuple=('miniC3D',) # evaluation architectures
     epochs:int|None=None # evaluation epochs (None: the protocol's)
-    teacher_epochs:int|None=None # epochs of the teacher of selection methods (None: `prism_nb.teachers.TEACHER_EPOCHS`)
+    teacher_epochs:int|None=None # epochs of the teacher of selection methods (None: the dataset's, `prism_nb.teachers.teacher_epochs`)
     iterations:int|None=None # iterations of every iterative method (None: each method's preset)
     eval_options:dict=field(default_factory=dict) # `EvalConfig` overrides of the protocol (a 'name' override labels the result files)
 
@@ -282,7 +282,7 @@ def bench(
     teacher = None
     relabels = protocol_needs_teacher(get_config(cfg.protocol, **cfg.eval_options))
     if relabels or any(get_method(parse_method_spec(s)[0]).needs_teacher for s in cfg.methods):
-        tt = time.time(); teacher = get_teacher(train, test, device=device, epochs=cfg.teacher_epochs or TEACHER_EPOCHS)
+        tt = time.time(); teacher = get_teacher(train, test, device=device, epochs=cfg.teacher_epochs or teacher_epochs(train))
         rec.setdefault('teacher', {}).update({k: teacher.manifest.get(k) for k in ('arch', 'test_top1', 'key_hash', 'train_s')}, loaded_s=time.time() - tt)
     for spec, vpc, seed in progress(bench_cells(cfg), desc='bench cells'):
         run_cell(out, spec, vpc, seed, cfg, train, test, device, teacher)

@@ -18,8 +18,9 @@ from .evaluate import (get_config, fit, test_report, build_model, arch_name, Nor
                                as_synthetic, teacher_logits)
 
 # %% auto #0
-__all__ = ['TEACHER_KIND', 'TEACHER_EPOCHS', 'TEACHER_BATCH', 'TEACHER_LR', 'TEACHER_DEFAULTS', 'TEACHERS_DIR', 'TEACHER_WHY',
-           'CPU_CLIP_S', 'REF_VOXELS', 'GPU_SPEEDUP', 'FEATURE_BATCH', 'CLIP_EPS', 'train_teacher', 'save_teacher',
+__all__ = ['TEACHER_KIND', 'TEACHER_EPOCHS', 'TEACHER_BATCH', 'TEACHER_LR', 'TEACHER_DEFAULTS', 'TEACHERS_DIR',
+           'SMOOTH_TEACHER_EPOCHS', 'TEACHER_EPOCH_PRESETS', 'TEACHER_FIT_LOSS', 'TEACHER_WHY', 'CPU_CLIP_S',
+           'REF_VOXELS', 'GPU_SPEEDUP', 'FEATURE_BATCH', 'CLIP_EPS', 'teacher_epochs', 'train_teacher', 'save_teacher',
            'load_teacher', 'data_fingerprint', 'teacher_key', 'teacher_note', 'get_teacher', 'soft_labels',
            'per_clip_input', 'teacher_features']
 
@@ -30,6 +31,16 @@ TEACHER_BATCH = 32
 TEACHER_LR = 1e-3
 TEACHER_DEFAULTS = dict(batch=TEACHER_BATCH, test_passes=1, optimizer='adamw', lr=TEACHER_LR, weight_decay=0.01, schedule='smooth-cosine')
 TEACHERS_DIR = 'teachers'
+SMOOTH_TEACHER_EPOCHS = 100 # SynthActions' smooth regime: slow, soft motion; MiniC3D's training loss is 1.60 after 20 epochs, 0.06 after 100
+TEACHER_EPOCH_PRESETS = {('synth', 'smooth'): SMOOTH_TEACHER_EPOCHS} # (dataset kind, SynthActions regime) -> teacher epochs
+TEACHER_FIT_LOSS = 0.5 # a teacher whose last epoch's mean training loss is above this has not fit its training set: a warning says so
+
+def teacher_epochs(
+    train, # the real training set (its `spec` names the dataset kind and options)
+) -> int:
+    "The teacher's epochs for `train`: its preset in `TEACHER_EPOCH_PRESETS`, else `TEACHER_EPOCHS`."
+    spec = getattr(train, 'spec', None)
+    return TEACHER_EPOCH_PRESETS.get((spec.kind, spec.options.get('regime')) if spec is not None else None, TEACHER_EPOCHS)
 
 # %% ../nbs/08_teachers.ipynb #699c208c
 def _base_name(name:str) -> str: return name.split(' [')[0] # drop notes such as ' [skipped 3]'
@@ -37,7 +48,7 @@ def _base_name(name:str) -> str: return name.split(' [')[0] # drop notes such as
 def train_teacher(
     train:VideoSet, # the full real training set
     arch='miniC3D', # model name or factory (see `prism_nb.evaluate.build_model`)
-    epochs:int=TEACHER_EPOCHS, # training epochs
+    epochs:int|None=None, # training epochs (default `teacher_epochs(train)`)
     seed:int=0, # seed of the run
     test:VideoSet|None=None, # test set: when given, the teacher's test accuracy is recorded in its manifest
     device:str|torch.device|None=None, # default `get_device()`
@@ -46,7 +57,7 @@ def train_teacher(
 ) -> nn.Module:
     "Train a teacher `arch` on all of `train`: a frozen network in eval mode with a `manifest` of what it was trained for."
     if not isinstance(train, VideoSet): raise TypeError(f"train_teacher: train must be a real VideoSet, got {type(train).__name__}")
-    config = get_config(protocol, **{**TEACHER_DEFAULTS, **cfg, 'epochs': epochs}); t0 = time.time()
+    epochs = epochs or teacher_epochs(train); config = get_config(protocol, **{**TEACHER_DEFAULTS, **cfg, 'epochs': epochs}); t0 = time.time()
     model, log = fit(train, config, arch, seed, device=device, desc=f'teacher {arch_name(arch)}', distributed=True) # DDP under torchrun
     manifest = dict(dataset=train.name, classes=list(train.classes), n_classes=train.n_classes, frames=train.clip_frames,
                     size=list(train.size), arch=arch_name(arch), normalise=config.normalise, seed=seed, config=asdict(config),
@@ -54,6 +65,9 @@ def train_teacher(
     if test is not None:
         r = test_report(model, test, config, seed, device)
         manifest.update(test_name=test.name, test_top1=r['top1'], test_top5=r['top5'])
+    if log['final_loss'] > TEACHER_FIT_LOSS:
+        warnings.warn(f"teacher {arch_name(arch)} on {train.name}: training loss {log['final_loss']:.3g} after {epochs} epochs (above {TEACHER_FIT_LOSS}): "
+                      f"it has not fit its training set; give it more epochs")
     model.requires_grad_(False); model.manifest = manifest
     return model
 
@@ -150,7 +164,7 @@ def get_teacher(
     test:VideoSet|None=None, # test set, for the accuracy recorded when the teacher is trained
     arch='miniC3D', # model name or factory
     cache_dir:str|Path|None=None, # cache root; default `$PRISM_NB_CACHE`, else ~/.cache/prism_nb
-    epochs:int=TEACHER_EPOCHS, # training epochs
+    epochs:int|None=None, # training epochs (default `teacher_epochs(train)`)
     seed:int=0, # seed
     device:str|torch.device|None=None, # default `get_device()`
     protocol:str='vdsd', # protocol whose settings are used
@@ -158,7 +172,7 @@ def get_teacher(
     **cfg, # `EvalConfig` overrides
 ) -> nn.Module:
     "The teacher for `train`, `arch` and the configuration: loaded from the cache, or trained and cached."
-    config = get_config(protocol, **{**TEACHER_DEFAULTS, **cfg, 'epochs': epochs})
+    epochs = epochs or teacher_epochs(train); config = get_config(protocol, **{**TEACHER_DEFAULTS, **cfg, 'epochs': epochs})
     key = teacher_key(train, arch, config, seed)
     path = get_cache_dir(cache_dir)/TEACHERS_DIR/hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()[:16]
     model = None
