@@ -23,9 +23,9 @@ from .temporal import SAMPLINGS, INTERPOLATIONS, check_temporal, temporal_needed
 # %% auto #0
 __all__ = ['NORMALISE', 'METHODS', 'OBJECTIVES', 'INITS', 'INSERTIONS', 'SYNTH_VPCS', 'SYNTH_ITERATIONS', 'SYNTH_SHARED',
            'SYNTH_LR', 'PRESETS', 'METHOD_DEFAULTS', 'GM_NET_MOMENTUM', 'real_batch', 'normalise_input', 'takes_video',
-           'NetworkInputs', 'class_means', 'dm_loss', 'fresh_network', 'gradient_distance', 'gm_loss', 'CondenseConfig',
-           'condense_config', 'init_videos', 'CondenseLog', 'network_frames', 'moment_rows', 'mean_std', 'grad_rows',
-           'standardise_grad', 'class_mean_embedding', 'condense']
+           'NetworkInputs', 'class_means', 'dm_loss', 'fresh_network', 'gradient_distance', 'gm_loss', 'class_gm_loss',
+           'CondenseConfig', 'condense_config', 'init_videos', 'CondenseLog', 'network_frames', 'moment_rows',
+           'mean_std', 'grad_rows', 'standardise_grad', 'class_mean_embedding', 'condense']
 
 # %% ../nbs/10_condense.ipynb #b3f26937
 def real_batch(
@@ -144,14 +144,22 @@ def gm_loss(
     distance:str='cos', # see `gradient_distance`
 ) -> torch.Tensor:
     "Class-wise gradient matching loss, summed over the classes present in `syn`."
-    params = [p for p in net.parameters() if p.requires_grad]
     loss = 0.
-    for c in syn_labels.unique().tolist():
-        r, s = real[real_labels == c], syn[syn_labels == c]
-        gr = torch.autograd.grad(F.cross_entropy(net(r), real_labels[real_labels == c]), params)
-        gs = torch.autograd.grad(F.cross_entropy(net(s), syn_labels[syn_labels == c]), params, create_graph=True)
-        loss = loss + gradient_distance(gs, [g.detach() for g in gr], distance)
+    for c in syn_labels.unique().tolist(): loss = loss + class_gm_loss(net, real[real_labels == c], syn[syn_labels == c], c, distance)
     return loss
+
+def class_gm_loss(
+    net:nn.Module, # trainable network
+    real:torch.Tensor, # real clips of class `c`
+    syn:torch.Tensor, # synthetic videos of class `c`
+    c:int, # the class
+    distance:str='cos', # see `gradient_distance`
+) -> torch.Tensor:
+    "The `gm` term of class `c`: distance between the weight gradients on its real clips and on its synthetic videos (a graph to `syn`)."
+    params = [p for p in net.parameters() if p.requires_grad]
+    gr = torch.autograd.grad(F.cross_entropy(net(real), torch.full((len(real),), c, device=real.device)), params)
+    gs = torch.autograd.grad(F.cross_entropy(net(syn), torch.full((len(syn),), c, device=syn.device)), params, create_graph=True)
+    return gradient_distance(gs, [g.detach() for g in gr], distance)
 
 # %% ../nbs/10_condense.ipynb #50f95a87
 METHODS = ('prism', 'dm')
@@ -413,11 +421,7 @@ def _dm_class_loss(cfg, net):
 def _gm_class_loss(cfg, net, device):
     "The `gm` term of class `c`: distance between the network's weight gradients on its real clips and on its synthetic videos (dropout from the stream `('dropout', it, c)`)."
     def loss(c, it, real, syn):
-        params = [p for p in net.parameters() if p.requires_grad]
-        with _class_rng(cfg, device, 'dropout', it, c):
-            gr = torch.autograd.grad(F.cross_entropy(net(real), torch.full((len(real),), c, device=real.device)), params)
-            gs = torch.autograd.grad(F.cross_entropy(net(syn), torch.full((len(syn),), c, device=syn.device)), params, create_graph=True)
-        return gradient_distance(gs, [g.detach() for g in gr], cfg.gm_distance)
+        with _class_rng(cfg, device, 'dropout', it, c): return class_gm_loss(net, real, syn, c, cfg.gm_distance)
     return loss
 
 def _matching_iteration(cfg, class_loss, it, videos, train, streams, mine, net_T, class_index, device, view):
