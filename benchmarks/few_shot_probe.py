@@ -5,10 +5,11 @@ leaves unexplained (`prism_nb.premise`, the PRISM premise), and the test top-1 o
 8-frame clip of 5 random training videos per class (AdamW lr 1e-3, wd 0.01, batch 10, per-batch standardisation, no
 augmentation): the bare learnability of the few-shot sets that every condensation method is compared with.
 
-Variants: `motion` (the default regime), `smooth` (the smooth regime) and `smooth-fast` (the smooth regime at the motion
-regime's speed, its one change).
+Variants: `motion` (the default regime), `smooth` (the smooth regime: the motion regime's speed, large objects, 16-pixel
+soft edges), and the smooth regime's first version, `smooth-v1` (half the speed, 8-10.4 px objects, 6-pixel edges), with
+`smooth-v1-fast` (that version at full speed, its one change).
 
-    python benchmarks/few_shot_probe.py --variants smooth,smooth-fast,motion --archs miniC3D,miniC3D_in
+    python benchmarks/few_shot_probe.py --variants smooth,smooth-v1,smooth-v1-fast,motion --archs miniC3D,miniC3D_in
 """
 import argparse, json, os, platform, sys, time
 from pathlib import Path
@@ -20,14 +21,16 @@ from prism_nb.videos import standardise
 from prism_nb.premise import premise_report
 
 VPC, BATCH, KEYS = 5, 10, 3
-REGIME_OF = dict(motion='motion', smooth='smooth', **{'smooth-fast': 'smooth'})
+SMOOTH_V1 = dict(speed_range=tuple(v / 2 for v in S.SPEED_RANGE), radius_range=(0.5, 0.65), edge_px=6.0)
+VARIANTS = dict(motion=('motion', {}), smooth=('smooth', {}), **{'smooth-v1': ('smooth', SMOOTH_V1),
+                'smooth-v1-fast': ('smooth', dict(SMOOTH_V1, speed_range=S.SPEED_RANGE))})
 
 def data(variant):
-    "The (train, test) SynthActions pair of `variant` (the smooth regime's settings restored afterwards)."
-    saved = dict(S.REGIMES['smooth'])
-    if variant == 'smooth-fast': S.REGIMES['smooth']['speed_range'] = S.SPEED_RANGE
-    try: return S.synth_actions(regime=REGIME_OF[variant])
-    finally: S.REGIMES['smooth'].clear(); S.REGIMES['smooth'].update(saved)
+    "The (train, test) SynthActions pair of `variant` (the regime's settings restored afterwards)."
+    regime, overrides = VARIANTS[variant]; saved = dict(S.REGIMES[regime])
+    S.REGIMES[regime].update(overrides)
+    try: return S.synth_actions(regime=regime)
+    finally: S.REGIMES[regime].clear(); S.REGIMES[regime].update(saved)
 
 def top1(model, test):
     model.eval()
@@ -52,7 +55,7 @@ def few_shot(train, test, arch, seed, epochs):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('--variants', default='smooth,smooth-fast,motion'); p.add_argument('--archs', default='miniC3D,miniC3D_in')
+    p.add_argument('--variants', default='smooth,smooth-v1,smooth-v1-fast,motion'); p.add_argument('--archs', default='miniC3D,miniC3D_in')
     p.add_argument('--epochs', type=int, default=200); p.add_argument('--seed', type=int, default=0)
     p.add_argument('--out', default='results/few_shot_probe.json')
     a = p.parse_args(); path = Path(a.out)

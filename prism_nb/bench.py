@@ -160,6 +160,7 @@ def run_cell(
     train, test, # the dataset's splits
     device=None, # default `get_device()`
     teacher=None, # shared teacher for the methods and the protocol (e.g. `unified`'s Multi-SL) that need one
+    evaluate:bool=True, # False: condense only (a later bench of the folder, or of a folder the cells are copied to, evaluates)
 ) -> Path:
     "Condense and evaluate one cell unless it is finished; returns its run folder."
     run = cell_dir(out, spec, vpc, seed)
@@ -172,7 +173,7 @@ def run_cell(
         res = run_method(name, train, vpc, seed, device, teacher if sp.needs_teacher else None, show_progress=False, test=test, **opts)
         if is_main(): save_method(run, res, cfg.data, train.classes, bench_spec=spec, data_fingerprint=data_fingerprints(train=train, test=test))
         barrier() # every rank evaluates the saved run (seeds spread over ranks)
-    evaluate_run(run, cfg.protocol, list(cfg.archs), [seed], cfg.epochs, device, test=test, teacher=teacher, **cfg.eval_options)
+    if evaluate: evaluate_run(run, cfg.protocol, list(cfg.archs), [seed], cfg.epochs, device, test=test, teacher=teacher, **cfg.eval_options)
     return run
 
 def bench_cells(cfg:BenchConfig) -> list:
@@ -264,6 +265,7 @@ def bench(
     device:str|None=None, # default `get_device()`
     command:str|None=None, # the command line, recorded with the table
     table_only:bool=False, # run nothing: tabulate the finished cells of `cfg` (e.g. of a stopped bench, or cells merged from another folder)
+    condense_only:bool=False, # condense the unfinished cells, evaluate none (e.g. while the protocol's teacher trains elsewhere)
 ) -> dict:
     "Run every unfinished cell of `cfg` into `out`, then write the table and chart; returns the table record."
     cfg = cfg or bench_config(); device = get_device(device); out = Path(out)
@@ -280,12 +282,12 @@ def bench(
         if any(get_method(parse_method_spec(s)[0]).kind == 'selection' for s in cfg.methods) and counts[c] < v:
             raise DataError(f"{cfg.data}: class {train.classes[c]!r} has {int(counts[c])} training videos, fewer than vpc={v}")
     teacher = None
-    relabels = protocol_needs_teacher(get_config(cfg.protocol, **cfg.eval_options))
+    relabels = protocol_needs_teacher(get_config(cfg.protocol, **cfg.eval_options)) and not condense_only
     if relabels or any(get_method(parse_method_spec(s)[0]).needs_teacher for s in cfg.methods):
         tt = time.time(); teacher = get_teacher(train, test, device=device, epochs=cfg.teacher_epochs or teacher_epochs(train))
         rec.setdefault('teacher', {}).update({k: teacher.manifest.get(k) for k in ('arch', 'test_top1', 'key_hash', 'train_s')}, loaded_s=time.time() - tt)
     for spec, vpc, seed in progress(bench_cells(cfg), desc='bench cells'):
-        run_cell(out, spec, vpc, seed, cfg, train, test, device, teacher)
+        run_cell(out, spec, vpc, seed, cfg, train, test, device, teacher, evaluate=not condense_only)
     rec.update(machine=machine_info(), device=str(device), command=command, finished=time.strftime('%Y-%m-%d %H:%M'))
     rec.setdefault('sessions', []).append(dict(grid=asdict(cfg), seconds=time.time() - t0))
     barrier(); rows = bench_table(out)

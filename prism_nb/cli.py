@@ -207,6 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     add(b, '--epochs', BenchConfig, type=int, default=None); add(b, '--iterations', BenchConfig, type=int, default=None)
     add(b, '--teacher-epochs', BenchConfig, type=int, default=None)
     b.add_argument('--table-only', action='store_true', help='run nothing: write the table of the finished cells')
+    b.add_argument('--condense-only', action='store_true', help='condense the unfinished cells and evaluate none (a later run evaluates them)')
     b.add_argument('--eval-option', action='append', default=[], metavar='KEY=VALUE',
                    help="an EvalConfig override of the protocol, repeatable, e.g. --eval-option name=vdsd-adamw --eval-option optimizer=adamw (see `prism-nb protocols`)")
     ms = sp('methods', help='list the condensation methods, or the options of one'); ms.add_argument('name', nargs='?', help='a method: list its options with descriptions, defaults and choices')
@@ -291,7 +292,8 @@ def cmd_bench(args):
     if args.eval_option:
         ov['eval_options'] = dataclass_options(EvalConfig, ['--' + kv for kv in args.eval_option], 'bench --eval-option', skip=('epochs',))
     cfg = bench_config('quick' if args.quick else args.grid, **ov)
-    res = bench(args.out, cfg, args.device, command='prism-nb ' + ' '.join(sys.argv[1:]), table_only=args.table_only)
+    res = bench(args.out, cfg, args.device, command='prism-nb ' + ' '.join(sys.argv[1:]), table_only=args.table_only,
+                condense_only=args.condense_only)
     print(f"{'method':34s} {'vpc':>3s} {'arch':10s} {'top-1':>14s} {'top-5':>14s} {'frames':>8s} {'MiB':>8s} {'cond s':>7s} {'eval s':>7s}")
     for r in res['rows']:
         pm = lambda m, sd: f"{m:6.2f} +- {sd:5.2f}" if r['seeds'] > 1 else f"{m:6.2f}{'(1 seed)':>9s}" # one seed: a single run

@@ -21,13 +21,13 @@ __all__ = ['TRAJECTORY_KEYS', 'NEUTRAL', 'TRAVEL', 'BOUNCE_TRAVEL', 'CIRCLE_RADI
            'CROSS_HALF_WIDTH', 'EDGE_PX', 'RADIUS_RANGE', 'CENTRE_JITTER', 'OBJECT_SATURATION', 'OBJECT_VALUE', 'SHADE',
            'BG_SATURATION', 'BG_VALUE', 'BG_GRATINGS', 'BG_FREQUENCY', 'BG_CONTRAST', 'DISTRACTOR_RADIUS',
            'DISTRACTOR_ALPHA', 'DISTRACTOR_SPREAD', 'DISTRACTOR_DRIFT', 'PIXEL_CHUNK', 'VIDEO_LENGTH', 'PIXEL_NOISE',
-           'SCENE_CUE', 'REGIME_KEYS', 'SMOOTH_SLOWDOWN', 'DEFAULT_REGIME', 'REGIMES', 'SCENE_SATURATION',
-           'SCENE_HUE_JITTER', 'SPLITS', 'SPEC_PREFIX', 'MIN_SIZE', 'GENERATOR_VERSION', 'CORE_NAMES',
-           'normalised_time', 'trajectory', 'translation', 'bounce', 'circling', 'zigzag', 'pendulum', 'scaling',
-           'spinning', 'blink', 'colour_cycle', 'motion_trajectory', 'shape_sdf', 'coverage', 'sample_appearance',
-           'hsv_to_rgb', 'object_layers', 'pixel_grid', 'render_background', 'composite_layer', 'single_thread',
-           'render_videos', 'regime_settings', 'cue_background', 'class_generator', 'render_class', 'synth_spec',
-           'parse_synth_spec', 'resolve_classes', 'synth_actions', 'generator_fingerprint', 'montage']
+           'SCENE_CUE', 'REGIME_KEYS', 'DEFAULT_REGIME', 'REGIMES', 'SCENE_SATURATION', 'SCENE_HUE_JITTER', 'SPLITS',
+           'SPEC_PREFIX', 'MIN_SIZE', 'GENERATOR_VERSION', 'CORE_NAMES', 'normalised_time', 'trajectory', 'translation',
+           'bounce', 'circling', 'zigzag', 'pendulum', 'scaling', 'spinning', 'blink', 'colour_cycle',
+           'motion_trajectory', 'shape_sdf', 'coverage', 'sample_appearance', 'hsv_to_rgb', 'object_layers',
+           'pixel_grid', 'render_background', 'composite_layer', 'single_thread', 'render_videos', 'regime_settings',
+           'cue_background', 'class_generator', 'render_class', 'synth_spec', 'parse_synth_spec', 'resolve_classes',
+           'synth_actions', 'generator_fingerprint', 'montage']
 
 # %% ../nbs/02_synth.ipynb #50ff5065
 def normalised_time(
@@ -356,16 +356,14 @@ VIDEO_LENGTH = 24 # frames per video (motion regime)
 PIXEL_NOISE = 0.02 # standard deviation of the Gaussian pixel noise (motion regime)
 SCENE_CUE = 0.0 # share of videos whose background hue is their class's (0: the background says nothing about the class)
 REGIME_KEYS = ('length', 'clip_stride', 'speed_range', 'radius_range', 'edge_px', 'noise', 'scene_cue')
-SMOOTH_SLOWDOWN = 2 # the smooth regime's motions run this many times slower: half the travel (and turns) per video
 DEFAULT_REGIME = 'motion'
 REGIMES = dict(
     motion={}, # the default benchmark as tuned: fast motion of small hard-edged objects (the hard case)
     smooth=dict(
         length=2 * CLIP_FRAMES - 3, # 13 frames: every 8-frame stride-1 clip holds frames 5-7, the middle one and its neighbours
         clip_stride=1, # consecutive frames
-        speed_range=tuple(s / SMOOTH_SLOWDOWN for s in SPEED_RANGE), # half the travel per video
-        radius_range=(0.5, 0.65), # larger objects: 8-10.4 px at 32 px (motion: 4.5-6.7 px)
-        edge_px=6.0, # soft edges: a 6-pixel ramp (motion: 1, anti-aliased hard edges)
+        radius_range=(0.7, 0.85), # large objects: 11.2-13.6 px at 32 px (motion: 4.5-6.7 px)
+        edge_px=16.0, # very soft edges: brightness linear in displacement across a 16-pixel ramp (motion: 1 pixel)
         noise=0.0, # no pixel noise (independent noise in every frame is variance no interpolation explains)
     ),
 )
