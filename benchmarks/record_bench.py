@@ -17,13 +17,20 @@ ROOT = Path(__file__).resolve().parents[1]
 RECORD = (BENCH_FILE, 'table.csv', 'table.json', 'chart.html')
 
 def union_config(sources) -> BenchConfig:
-    "The grid holding every source's methods, VPCs and seeds; the sources must agree on `COMPATIBLE_FIELDS`."
+    "The grid holding every source bench folder's methods, VPCs and seeds; the sources must agree on `COMPATIBLE_FIELDS`."
     cfgs = [json.loads((Path(s)/BENCH_FILE).read_text())['config'] for s in sources]
     for s, c in zip(sources[1:], cfgs[1:]):
         bad = [k for k in COMPATIBLE_FIELDS if c[k] != cfgs[0][k]]
         if bad: raise SystemExit(f"{s}: {bad} differ from {sources[0]}; one table holds one protocol")
     return BenchConfig(**{k: cfgs[0][k] for k in COMPATIBLE_FIELDS}, methods=tuple(dict.fromkeys(m for c in cfgs for m in c['methods'])),
                        vpcs=tuple(sorted({v for c in cfgs for v in c['vpcs']})), seeds=max(c['seeds'] for c in cfgs))
+
+def publish(work, out):
+    "Copy the record of the bench folder `work` (not its cells) into `out`, its chart loading the shared `results/plotly.min.js`."
+    out.mkdir(parents=True, exist_ok=True)
+    for f in RECORD: shutil.copy2(work/f, out/f)
+    html = (out/'chart.html').read_text().replace(f'src="{PLOTLY_JS}"', f'src="../{PLOTLY_JS}"', 1); (out/'chart.html').write_text(html)
+    if not (out.parent/PLOTLY_JS).exists(): shutil.copy2(work/PLOTLY_JS, out.parent/PLOTLY_JS)
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -37,9 +44,6 @@ def main(argv=None):
     rec = bench(work, cfg, table_only=True, command='python ' + ' '.join([sys.argv[0]] + (argv or sys.argv[1:])))
     rec['sources'] = {s: json.loads((Path(s)/BENCH_FILE).read_text()).get('sessions', []) for s in a.sources}
     write_json_atomic(work/BENCH_FILE, {k: v for k, v in rec.items() if k != 'rows'})
-    out.mkdir(parents=True, exist_ok=True)
-    for f in RECORD: shutil.copy2(work/f, out/f)
-    html = (out/'chart.html').read_text().replace(f'src="{PLOTLY_JS}"', f'src="../{PLOTLY_JS}"', 1); (out/'chart.html').write_text(html)
-    print(f"{out}: {len(rec['rows'])} rows")
+    publish(work, out); print(f"{out}: {len(rec['rows'])} rows")
 
 if __name__ == '__main__': main()
