@@ -1,0 +1,44 @@
+"""Record where PRISM placed its key frames in bench cells: the key-frame lists of every video of one method spec's
+condensed sets, per regime, VPC and seed, read from the cells' manifests (nothing is condensed again).
+
+`nbs/31_insertion.ipynb` reads the record to say which classes receive key frames and where.
+
+usage:    python benchmarks/record_insertion.py --bench smooth=runs/i12/cellsA motion=runs/i12m/cellsA [--spec prism:init=real]
+recorded: python benchmarks/record_insertion.py --bench smooth=runs/i12/cellsA motion=runs/i12m/cellsA
+"""
+from __future__ import annotations
+import argparse, json, shlex, sys, time
+from pathlib import Path
+from prism_nb.bench import cell_dir, machine_info
+from prism_nb.core import write_json_atomic
+from prism_nb.core import read_manifest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIELDS = ('dataset', 'vpc', 'seed', 'iterations', 'frames', 'classes', 'keyframes', 'stored_frames', 'full_frames', 'bench_spec')
+
+def cells(bench:Path, spec:str) -> list:
+    "The manifests' fields `FIELDS` of every condensed cell of `spec` in the bench folder `bench`, by VPC and seed."
+    folder = cell_dir(bench, spec, 1, 0).parent
+    if not folder.is_dir(): raise SystemExit(f"{bench}: no cells of {spec!r} (expected {folder})")
+    out = []
+    for run in sorted(folder.iterdir()):
+        m = read_manifest(run, 'condensed')
+        out.append({k: m[k] for k in FIELDS} | dict(labels=[i // m['vpc'] for i in range(len(m['keyframes']))], cell=run.name))
+    if not out: raise SystemExit(f"{folder}: holds no condensed cell")
+    return sorted(out, key=lambda c: (c['vpc'], c['seed']))
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--bench', nargs='+', required=True, help='regime=bench folder, one per regime')
+    p.add_argument('--spec', default='prism:init=real'); p.add_argument('--out', default=str(ROOT/'results'/'insertion.json'))
+    a = p.parse_args(argv)
+    pairs = [b.split('=', 1) for b in a.bench]
+    if any(len(b) != 2 for b in pairs): raise SystemExit(f"--bench: expected regime=folder items, got {a.bench}")
+    regimes = {r: cells(Path(f), a.spec) for r, f in pairs}
+    write_json_atomic(a.out, dict(benchmark='insertion', spec=a.spec, regimes=regimes, sources=dict(pairs),
+                                  command=' '.join(shlex.quote(x) for x in ['python'] + sys.argv),
+                                  date=time.strftime('%Y-%m-%d %H:%M'), machine=machine_info()))
+    for r, cs in regimes.items(): print(r, [(c['vpc'], c['seed'], c['stored_frames']) for c in cs])
+    print(f"wrote {a.out}")
+
+if __name__ == '__main__': main()
