@@ -10,20 +10,20 @@ from __future__ import annotations
 import argparse, json, shlex, sys, time
 from pathlib import Path
 from prism_nb.bench import cell_dir, machine_info
-from prism_nb.core import write_json_atomic
-from prism_nb.core import read_manifest
+from prism_nb.core import write_json_atomic, read_manifest
+from prism_nb.analysis import run_of_manifest
 
 ROOT = Path(__file__).resolve().parents[1]
-FIELDS = ('dataset', 'vpc', 'seed', 'iterations', 'frames', 'classes', 'keyframes', 'stored_frames', 'full_frames', 'bench_spec')
+FIELDS = ('dataset', 'vpc', 'seed', 'iterations', 'frames', 'stored_frames', 'full_frames', 'bench_spec') # beside `run_of_manifest`'s
 
 def cells(bench:Path, spec:str) -> list:
-    "The manifests' fields `FIELDS` of every condensed cell of `spec` in the bench folder `bench`, by VPC and seed."
+    "`run_of_manifest` and the manifest fields `FIELDS` of every condensed cell of `spec` in the bench folder `bench`, by VPC and seed."
     folder = cell_dir(bench, spec, 1, 0).parent
     if not folder.is_dir(): raise SystemExit(f"{bench}: no cells of {spec!r} (expected {folder})")
     out = []
     for run in sorted(folder.iterdir()):
         m = read_manifest(run, 'condensed')
-        out.append({k: m[k] for k in FIELDS} | dict(labels=[i // m['vpc'] for i in range(len(m['keyframes']))], cell=run.name))
+        out.append({k: m[k] for k in FIELDS} | run_of_manifest(m) | dict(cell=run.name))
     if not out: raise SystemExit(f"{folder}: holds no condensed cell")
     return sorted(out, key=lambda c: (c['vpc'], c['seed']))
 

@@ -12,8 +12,8 @@ import numpy as np
 from .core import *
 
 # %% auto #0
-__all__ = ['MOTION_GROUPS', 'motion_group', 'keyframe_table', 'group_means', 'interior_fraction', 'runs_from_folders',
-           'runs_from_bench']
+__all__ = ['MOTION_GROUPS', 'motion_group', 'keyframe_table', 'group_means', 'interior_fraction', 'run_of_manifest',
+           'runs_from_folders', 'runs_from_bench']
 
 # %% ../nbs/14_analysis.ipynb #3443b2c6
 MOTION_GROUPS = dict(
@@ -61,15 +61,17 @@ def interior_fraction(
     return float(np.mean(table[name]['at'][lo:hi + 1]))
 
 # %% ../nbs/14_analysis.ipynb #0f463668
+def run_of_manifest(
+    m:dict, # the manifest of a condensed set (videos in class order, `vpc` per class)
+) -> dict:
+    "The `(classes, labels, keyframes)` dict of one condensed set's manifest."
+    return dict(classes=m['classes'], labels=[i // m['vpc'] for i in range(len(m['keyframes']))], keyframes=m['keyframes'])
+
 def runs_from_folders(
     folders:list, # run folders written by `save_condensed`
 ) -> list:
     "The `(classes, labels, keyframes)` dicts of run folders."
-    out = []
-    for f in folders:
-        m = read_manifest(f, 'condensed')
-        out.append(dict(classes=m['classes'], labels=[i // m['vpc'] for i in range(len(m['keyframes']))], keyframes=m['keyframes']))
-    return out
+    return [run_of_manifest(read_manifest(f, 'condensed')) for f in folders]
 
 def runs_from_bench(
     path:str|Path, # results JSON of `benchmarks/prism_vs_dm.py`
