@@ -20,13 +20,13 @@ from .temporal import SAMPLINGS, INTERPOLATIONS, check_temporal, temporal_needed
 
 # %% auto #0
 __all__ = ['KL_TEMPERATURE', 'GT_WEIGHT', 'EMA_RATE', 'SMOOTH_ZETA', 'CROP_SCALE', 'CROP_RATIO', 'TOP_K', 'VAL_SPLIT_SEED',
-           'LABEL_MODES', 'LOSSES', 'TEACHER_LOSSES', 'OPTIMIZERS', 'SCHEDULES', 'NORMALISATIONS', 'TEST_AVERAGES',
-           'LOSS_FALL', 'COLLAPSE_SHARE', 'EVAL_RANGES', 'PROTOCOLS', 'without_flips', 'EvalConfig', 'config_options',
-           'get_config', 'protocol_epochs', 'protocol_label', 'lr_factor', 'param_groups', 'make_optimizer',
-           'shared_crop_flip', 'random_flip', 'ModelEMA', 'build_model', 'arch_name', 'Normalised', 'TensorVideos',
-           'as_synthetic', 'check_compatible', 'teacher_logits', 'distill_loss', 'predict_passes', 'predict',
-           'accuracy_report', 'test_report', 'split_validation', 'protocol_needs_teacher', 'fit', 'training_warnings',
-           'train_and_test', 'seeds_across_ranks', 'evaluate']
+           'LABEL_MODES', 'LOSSES', 'TEACHER_LOSSES', 'TEACHER_CENTRES', 'OPTIMIZERS', 'SCHEDULES', 'NORMALISATIONS',
+           'TEST_AVERAGES', 'LOSS_FALL', 'COLLAPSE_SHARE', 'EVAL_RANGES', 'PROTOCOLS', 'without_flips', 'EvalConfig',
+           'config_options', 'get_config', 'protocol_epochs', 'protocol_label', 'lr_factor', 'param_groups',
+           'make_optimizer', 'shared_crop_flip', 'random_flip', 'ModelEMA', 'build_model', 'arch_name', 'Normalised',
+           'TensorVideos', 'as_synthetic', 'check_compatible', 'teacher_logits', 'distill_loss', 'label_centre',
+           'predict_passes', 'predict', 'accuracy_report', 'test_report', 'split_validation', 'protocol_needs_teacher',
+           'fit', 'training_warnings', 'train_and_test', 'seeds_across_ranks', 'evaluate']
 
 # %% ../nbs/07_evaluate.ipynb #3bf4e552
 KL_TEMPERATURE = 4.0
@@ -41,6 +41,7 @@ VAL_SPLIT_SEED = 0
 LABEL_MODES = ('hard', 'soft', 'multi-sl')
 LOSSES = ('ce', 'kl', 'mse-gt')
 TEACHER_LOSSES = ('kl', 'mse-gt')
+TEACHER_CENTRES = ('none', 'class')
 OPTIMIZERS = ('sgd', 'adamw')
 SCHEDULES = ('step', 'smooth-cosine', 'constant')
 NORMALISATIONS = dict(standardise=standardise, imagenet=imagenet_normalise, none=lambda x: x)
@@ -91,6 +92,7 @@ class EvalConfig:
     loss:str='ce' # 'ce', 'kl' or 'mse-gt'
     temperature:float=KL_TEMPERATURE # temperature of the 'kl' loss
     gt_weight:float=GT_WEIGHT # weight of the cross-entropy term in 'mse-gt'
+    teacher_centre:str='none' # 'class': subtract the teacher's mean logit vector over the clean training clips from every teacher label
     ema:float|None=None # EMA rate of the student weights used for testing; None: no EMA
     val_fraction:float=0.0 # share of each class of a real training set held out for checkpoint selection
     val_every:int=10 # epochs between validation checks (the last epoch is always checked)
@@ -101,11 +103,13 @@ class EvalConfig:
     def __post_init__(self):
         for kind, name, valid in (('optimizer', 'optimizer', OPTIMIZERS), ('schedule', 'schedule', SCHEDULES),
                                   ('normalisation', 'normalise', NORMALISATIONS), ('label mode', 'label', LABEL_MODES),
-                                  ('loss', 'loss', LOSSES), ('test average', 'test_average', TEST_AVERAGES),
+                                  ('loss', 'loss', LOSSES), ('teacher centring', 'teacher_centre', TEACHER_CENTRES), ('test average', 'test_average', TEST_AVERAGES),
                                   ('sampling', 'sampling', SAMPLINGS), ('interpolation', 'interpolation', INTERPOLATIONS)):
             check_choice(kind, getattr(self, name), valid)
         if self.loss in TEACHER_LOSSES and self.label == 'hard':
             raise ValueError(f"loss {self.loss!r} compares with teacher logits: use label 'soft' or 'multi-sl', not 'hard'")
+        if self.teacher_centre != 'none' and self.label == 'hard':
+            raise ValueError(f"teacher_centre {self.teacher_centre!r} centres teacher logits: use label 'soft' or 'multi-sl', not 'hard'")
         if not 0 <= self.val_fraction < 1: raise ValueError(f"val_fraction must lie in [0, 1), got {self.val_fraction}")
         if self.window is not None and self.window < 1: raise ValueError(f"window must be >= 1 frames, got {self.window}")
         if self.epochs < 1 or self.test_passes < 1: raise ValueError(f"epochs and test_passes must be >= 1, got {self.epochs}, {self.test_passes}")
@@ -380,6 +384,19 @@ def distill_loss(
         return F.kl_div(F.log_softmax(logits / T, 1), F.log_softmax(targets / T, 1), reduction='batchmean', log_target=True) * T * T
     return F.mse_loss(logits, targets) + config.gt_weight * F.cross_entropy(logits, labels)
 
+# %% ../nbs/07_evaluate.ipynb #b33df3d6
+def label_centre(
+    cfg:EvalConfig, # gives teacher_centre, label and test_batch
+    train, # VideoSet (real data) or a synthetic set (see `as_synthetic`)
+    teacher:nn.Module|None=None, # the frozen teacher ('multi-sl' labels)
+    soft:torch.Tensor|None=None, # (N, n_classes) soft labels, when the labels are fixed
+    device:str|torch.device|None=None, # where the result goes; default `get_device()`
+) -> torch.Tensor|None:
+    "The `(n_classes,)` vector subtracted from every teacher label under `teacher_centre='class'`; None otherwise."
+    if cfg.teacher_centre == 'none' or cfg.label == 'hard': return None
+    if soft is None: soft = teacher_logits(teacher, train if isinstance(train, VideoSet) else as_synthetic(train).data, cfg.test_batch, device)
+    return soft.float().mean(0).to(get_device(device))
+
 # %% ../nbs/07_evaluate.ipynb #723d7666
 @torch.no_grad()
 def predict_passes(
@@ -530,6 +547,10 @@ def fit(
         soft = None if isinstance(train, VideoSet) else as_synthetic(train).soft
         if soft is None: soft = teacher_logits(teacher, train if isinstance(train, VideoSet) else as_synthetic(train).data, cfg.test_batch, device)
         soft = soft.to(device)
+    if cfg.teacher_centre != 'none' and temporal and soft is None:
+        raise ValueError(f"teacher_centre {cfg.teacher_centre!r} reads the teacher on whole training videos: it cannot follow a {cfg.sampling!r} window of {frames}-frame videos")
+    centre = label_centre(cfg, train, teacher, soft, device)
+    if centre is not None and soft is not None: soft = soft - centre
     g = seed_everything(seed)
     model = Normalised(build_model(arch, n_classes, net_frames, size), cfg.normalise).to(device)
     opt = make_optimizer(model, cfg); ema = ModelEMA(model, cfg.ema) if cfg.ema else None
@@ -549,7 +570,7 @@ def fit(
             if cfg.crop: x = shared_crop_flip(x, aug, cfg.crop_scale, cfg.crop_ratio, cfg.flip)
             elif cfg.flip: x = random_flip(x, aug)
             if cfg.label == 'multi-sl':
-                with torch.no_grad(): t = teacher(x).float()
+                with torch.no_grad(): t = teacher(x).float() if centre is None else teacher(x).float() - centre
             else: t = None if soft is None else soft[idx.to(device)]
             out = step_model(x)
             loss = distill_loss(out, y, t, cfg) if len(idx) else out.sum() * 0 # a rank with no clip of a short last batch still steps

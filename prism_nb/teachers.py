@@ -19,10 +19,10 @@ from .evaluate import (get_config, fit, test_report, build_model, arch_name, Nor
 
 # %% auto #0
 __all__ = ['TEACHER_KIND', 'TEACHER_EPOCHS', 'TEACHER_BATCH', 'TEACHER_LR', 'TEACHER_DEFAULTS', 'TEACHERS_DIR',
-           'SMOOTH_TEACHER_EPOCHS', 'TEACHER_EPOCH_PRESETS', 'TEACHER_FIT_LOSS', 'TEACHER_WHY', 'CPU_CLIP_S',
-           'REF_VOXELS', 'GPU_SPEEDUP', 'FEATURE_BATCH', 'CLIP_EPS', 'teacher_epochs', 'train_teacher', 'save_teacher',
-           'load_teacher', 'data_fingerprint', 'teacher_key', 'teacher_note', 'get_teacher', 'soft_labels',
-           'per_clip_input', 'teacher_features']
+           'SMOOTH_TEACHER_EPOCHS', 'TEACHER_EPOCH_PRESETS', 'TEACHER_FIT_LOSS', 'LABEL_ONLY_FIELDS', 'TEACHER_WHY',
+           'CPU_CLIP_S', 'REF_VOXELS', 'GPU_SPEEDUP', 'FEATURE_BATCH', 'CLIP_EPS', 'teacher_epochs', 'train_teacher',
+           'save_teacher', 'load_teacher', 'data_fingerprint', 'teacher_key', 'teacher_note', 'get_teacher',
+           'soft_labels', 'per_clip_input', 'teacher_features']
 
 # %% ../nbs/08_teachers.ipynb #17058c9e
 TEACHER_KIND = 'teacher'
@@ -124,6 +124,8 @@ def data_fingerprint(
     "A hash of all of `data`: every frame, the offsets, labels, classes and clip settings (see `prism_nb.cache.videoset_fingerprint`)."
     return videoset_fingerprint(data)
 
+LABEL_ONLY_FIELDS = ('teacher_centre',) # `EvalConfig` fields added after teachers were cached that only act on teacher labels: left out of the key
+
 def teacher_key(
     train:VideoSet, # the training set
     arch, # model name or factory
@@ -131,7 +133,8 @@ def teacher_key(
     seed:int, # its seed
 ) -> dict:
     "The JSON-normalised cache key of a teacher."
-    key = dict(kind=TEACHER_KIND, dataset=train.name, data=data_fingerprint(train), arch=arch_name(arch), config=asdict(config),
+    config = {k: v for k, v in asdict(config).items() if k not in LABEL_ONLY_FIELDS}
+    key = dict(kind=TEACHER_KIND, dataset=train.name, data=data_fingerprint(train), arch=arch_name(arch), config=config,
                seed=seed, format_version=FORMAT_VERSION)
     return json.loads(json.dumps(key, sort_keys=True))
 
