@@ -19,12 +19,11 @@ trained on the whole training split: it has seen the validation clips, the stude
 from __future__ import annotations
 import argparse, json, shlex, sys, time
 from pathlib import Path
-import torch
+import numpy as np, torch
 from prism_nb.core import write_json_atomic, get_device
 from prism_nb.cache import load_data
 from prism_nb.bench import machine_info
 from prism_nb.methods import run_method
-import numpy as np
 from prism_nb.evaluate import evaluate, split_validation
 from prism_nb.teachers import get_teacher, teacher_epochs
 
@@ -35,7 +34,7 @@ VARIANTS = {'mse-gt': {}, 'centred': dict(teacher_centre='class'), 'kl': dict(lo
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--data', default='synth:regime=smooth'); p.add_argument('--variants', default=','.join(VARIANTS))
-    p.add_argument('--seeds', type=int, default=2); p.add_argument('--only-seed', type=int, default=None, help='run this one seed (one process per core, separate --out files)'); p.add_argument('--arch', default='miniC3D')
+    p.add_argument('--seeds', type=int, default=2); p.add_argument('--only-seed', type=int, default=None, help='run this one seed (one process per core, separate --out files)'); p.add_argument('--arch', default='miniC3D_in')
     p.add_argument('--epochs', type=int, default=None); p.add_argument('--out', default=str(ROOT/'results'/'unified_fix_smooth.json'))
     a = p.parse_args(argv); torch.set_num_threads(1); device = get_device('cpu'); path = Path(a.out)
     rec = json.loads(path.read_text()) if path.exists() else dict(runs={})
