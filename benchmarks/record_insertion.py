@@ -7,9 +7,9 @@ usage:    python benchmarks/record_insertion.py --bench smooth=runs/i12/cellsA m
 recorded: python benchmarks/record_insertion.py --bench smooth=runs/i12/cellsA motion=runs/i12m/cellsA
 """
 from __future__ import annotations
-import argparse, json, shlex, sys, time
+import argparse
 from pathlib import Path
-from prism_nb.bench import cell_dir, machine_info
+from prism_nb.bench import cell_dir, provenance
 from prism_nb.core import write_json_atomic, read_manifest
 from prism_nb.analysis import run_of_manifest
 
@@ -35,9 +35,7 @@ def main(argv=None):
     pairs = [b.split('=', 1) for b in a.bench]
     if any(len(b) != 2 for b in pairs): raise SystemExit(f"--bench: expected regime=folder items, got {a.bench}")
     regimes = {r: cells(Path(f), a.spec) for r, f in pairs}
-    write_json_atomic(a.out, dict(benchmark='insertion', spec=a.spec, regimes=regimes, sources=dict(pairs),
-                                  command=' '.join(shlex.quote(x) for x in ['python'] + sys.argv),
-                                  date=time.strftime('%Y-%m-%d %H:%M'), machine=machine_info()))
+    write_json_atomic(a.out, dict(benchmark='insertion', spec=a.spec, regimes=regimes, sources=dict(pairs), **provenance()))
     for r, cs in regimes.items(): print(r, [(c['vpc'], c['seed'], c['stored_frames']) for c in cs])
     print(f"wrote {a.out}")
 

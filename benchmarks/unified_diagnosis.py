@@ -10,13 +10,13 @@ usage:    python benchmarks/unified_diagnosis.py --bench runs/i12/s2_unified_ran
 recorded: python benchmarks/unified_diagnosis.py --bench runs/i12/s2_unified_random --out results/unified_diagnosis_smooth.json
 """
 from __future__ import annotations
-import argparse, json, shlex, sys, time
+import argparse, json
 from pathlib import Path
 import numpy as np, torch
 from prism_nb.core import write_json_atomic, get_device
 from prism_nb.artifacts import load_condensed
 from prism_nb.cache import load_data
-from prism_nb.bench import BenchConfig, BENCH_FILE, cell_dir, machine_info
+from prism_nb.bench import BenchConfig, BENCH_FILE, cell_dir, provenance
 from prism_nb.evaluate import get_config, without_flips, shared_crop_flip
 from prism_nb.teachers import get_teacher, teacher_epochs
 
@@ -64,8 +64,7 @@ def main(argv=None):
     write_json_atomic(a.out, dict(benchmark='unified_diagnosis', bench=a.bench, data=cfg.data, method=a.method, views=a.views,
                                   classes=list(train.classes), teacher={k: teacher.manifest.get(k) for k in ('arch', 'test_top1', 'key_hash')},
                                   protocol=dict(crop_scale=ev.crop_scale, crop_ratio=ev.crop_ratio, flip=ev.flip), cells=cells,
-                                  command=' '.join(shlex.quote(x) for x in ['python'] + sys.argv), date=time.strftime('%Y-%m-%d %H:%M'),
-                                  machine=machine_info()))
+                                  **provenance()))
     print(f"wrote {a.out}")
 
 if __name__ == '__main__': main()

@@ -17,12 +17,12 @@ trained on the whole training split: it has seen the validation clips, the stude
     python benchmarks/unified_fix.py --arch miniC3D_in --variants mse-gt,centred,hard,kl --seeds 2 --out results/unified_fix_smooth.json
 """
 from __future__ import annotations
-import argparse, json, shlex, sys, time
+import argparse, json, time
 from pathlib import Path
 import numpy as np, torch
 from prism_nb.core import write_json_atomic, get_device
 from prism_nb.cache import load_data
-from prism_nb.bench import machine_info
+from prism_nb.bench import provenance
 from prism_nb.methods import run_method
 from prism_nb.evaluate import evaluate, split_validation
 from prism_nb.teachers import get_teacher, teacher_epochs
@@ -51,7 +51,7 @@ def main(argv=None):
             print(key, f"val top-1 {r['top1']['mean']:.1f}", f"{time.time() - t0:.0f} s", flush=True)
             rec.update(data=a.data, arch=a.arch, vpc=VPC, val_fraction=VAL_FRACTION, epochs=r['epochs'], protocol_epochs=r['protocol_epochs'],
                        teacher={k: teacher.manifest.get(k) for k in ('arch', 'test_top1', 'key_hash')},
-                       command=' '.join(shlex.quote(x) for x in ['python'] + sys.argv), date=time.strftime('%Y-%m-%d %H:%M'), machine=machine_info())
+                       **provenance())
             means = {w: float(np.mean([r['val_top1'] for r in rec['runs'].values() if r['variant'] == w])) for w in {r['variant'] for r in rec['runs'].values()}}
             rec.update(val_top1_mean=means, chosen=max(means, key=means.get)); write_json_atomic(path, rec)
 

@@ -6,7 +6,7 @@ Docs: https://prism-nb.github.io/prism_nb/bench.html.md"""
 
 # %% ../nbs/20_bench.ipynb #0978276c
 from __future__ import annotations
-import csv, io, json, math, platform, os, time, uuid, warnings
+import csv, io, json, math, platform, os, shlex, sys, time, uuid, warnings
 from dataclasses import dataclass, field, asdict, fields
 from pathlib import Path
 import numpy as np, torch
@@ -26,7 +26,7 @@ __all__ = ['BENCH_METHODS', 'EXTENDED_METHODS', 'QUICK_ITERATIONS', 'QUICK_EPOCH
            'COMPATIBLE_FIELDS', 'BENCH_FILE', 'BENCH_ENTRIES', 'TABLE_COLUMNS', 'CSV_COLUMNS', 'parse_method_spec',
            'BenchConfig', 'bench_config', 'check_bench_out', 'open_bench', 'cell_dir', 'BenchWarning', 'cell_ok',
            'set_aside', 'run_cell', 'bench_cells', 'storage_matched', 'bench_table', 'write_table', 'machine_info',
-           'bench']
+           'provenance', 'bench']
 
 # %% ../nbs/20_bench.ipynb #b5a62ccf
 def parse_method_spec(
@@ -253,12 +253,20 @@ def write_table(
     write_chart(fig, paths['chart'])
     return paths
 
-# %% ../nbs/20_bench.ipynb #a1d66eb9
+# %% ../nbs/20_bench.ipynb #5b42aff8
 def machine_info() -> dict:
     "The machine a result was measured on."
     return dict(platform=platform.platform(), processor=platform.processor() or platform.machine(), cpus=os.cpu_count(),
                 torch=torch.__version__, cuda=torch.cuda.get_device_name() if torch.cuda.is_available() else None)
 
+def provenance(
+    argv:list|None=None, # the recording script's arguments, script first (default `sys.argv`)
+) -> dict:
+    "The `command` (shell-quoted, as typed), `date` and `machine` that a recording script writes beside its figures."
+    return dict(command=' '.join(shlex.quote(x) for x in ['python', *(sys.argv if argv is None else argv)]),
+                date=time.strftime('%Y-%m-%d %H:%M'), machine=machine_info())
+
+# %% ../nbs/20_bench.ipynb #a1d66eb9
 def bench(
     out:str|Path, # bench folder (created, or extended and resumed)
     cfg:BenchConfig|None=None, # the bench (default: `bench_config('default')`)

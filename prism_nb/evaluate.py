@@ -393,7 +393,7 @@ def label_centre(
     device:str|torch.device|None=None, # where the result goes; default `get_device()`
 ) -> torch.Tensor|None:
     "The `(n_classes,)` vector subtracted from every teacher label under `teacher_centre='class'`; None otherwise."
-    if cfg.teacher_centre == 'none' or cfg.label == 'hard': return None
+    if cfg.teacher_centre == 'none': return None # `EvalConfig` refuses centring with hard labels
     if soft is None: soft = teacher_logits(teacher, train if isinstance(train, VideoSet) else as_synthetic(train).data, cfg.test_batch, device)
     return soft.float().mean(0).to(get_device(device))
 
@@ -570,7 +570,8 @@ def fit(
             if cfg.crop: x = shared_crop_flip(x, aug, cfg.crop_scale, cfg.crop_ratio, cfg.flip)
             elif cfg.flip: x = random_flip(x, aug)
             if cfg.label == 'multi-sl':
-                with torch.no_grad(): t = teacher(x).float() if centre is None else teacher(x).float() - centre
+                with torch.no_grad(): t = teacher(x).float()
+                if centre is not None: t = t - centre
             else: t = None if soft is None else soft[idx.to(device)]
             out = step_model(x)
             loss = distill_loss(out, y, t, cfg) if len(idx) else out.sum() * 0 # a rank with no clip of a short last batch still steps
