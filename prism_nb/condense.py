@@ -361,8 +361,8 @@ def class_mean_embedding(
     with torch.no_grad(): return sum(net.embed(x[i:i + chunk]).sum(0) for i in range(0, len(x), chunk)) / len(x)
 
 # %% ../nbs/10_condense.ipynb #bdb72c01
-def _insertion(cfg, videos, it, log, generator, seen=None):
-    "`(mask, cos_left, cos_right)` of this iteration; mask None outside the insertion window, cosines None when not needed. `generator`: one stream, or class -> stream (videos `vpc` per class, in order)."
+def _insertion(cfg, videos, it, log, inserts, seen=None):
+    "`(mask, cos_left, cos_right)` of this iteration; mask None outside the insertion window, cosines None when not needed. `inserts`: class -> stream of random insertion positions (videos `vpc` per class, in order)."
     active = cfg.method == 'prism' and cfg.insertion != 'none' and insertion_active(it, cfg.iterations, cfg.warmup, cfg.cooldown)
     if cfg.method != 'prism' or not (active or it % log.snapshot_every == 0): return None, None, None
     cl, cr = videos.cosines(cfg.reading)
@@ -370,12 +370,9 @@ def _insertion(cfg, videos, it, log, generator, seen=None):
     if cfg.insertion == 'cosine': mask = (cl < cfg.eps) & (cr < cfg.eps)
     else: mask = videos.insertion_mask(cfg.eps, cfg.reading, 'l2' if cfg.insertion == 'l2' else 'cosine', cfg.l2_threshold)
     if seen is not None: mask = mask & seen
-    if cfg.insertion == 'random':
-        if not isinstance(generator, dict): mask = videos.random_insertion(mask, generator)
-        else:
-            km, v = videos.key_mask, cfg.vpc
-            mask = torch.cat([random_insertion_mask(km[i * v:(i + 1) * v], (mask & ~km)[i * v:(i + 1) * v].sum(1), g)
-                              for i, g in enumerate(generator.values())]) if generator else mask
+    if cfg.insertion == 'random' and inserts:
+        km, v = videos.key_mask, cfg.vpc
+        mask = torch.cat([random_insertion_mask(km[i * v:(i + 1) * v], (mask & ~km)[i * v:(i + 1) * v].sum(1), g) for i, g in enumerate(inserts.values())])
     return mask, cl, cr
 
 # %% ../nbs/10_condense.ipynb #be99aca0
@@ -482,6 +479,7 @@ def condense(
     cfg, device = cfg or condense_config(), get_device(device); gm = cfg.objective == 'gm'
     seed_everything(cfg.seed); net_T = network_frames(cfg, train); n_classes, class_index = train.n_classes, train.class_indices()
     mine = list(shard(n_classes)); streams = {c: stream(cfg.seed, 'class', c) for c in mine}
+    inserts = {c: stream(cfg.seed, 'insert', c) for c in mine} # random insertion positions: their own streams, so the real batches stay PRISM's
     videos = init_videos(cfg, train, mine, device, streams)
     T = videos.n_frames; temporal = temporal_needed(T, net_T, cfg.sampling)
     if temporal and world_size() > 1: raise ValueError(f"sampling={cfg.sampling!r} draws windows over all videos at once and cannot shard by class; run it in one process")
@@ -501,7 +499,7 @@ def condense(
         net.train(gm); opt.zero_grad(set_to_none=False)
         loss, index = _matching_iteration(cfg, class_loss, it, videos, train, streams, mine, net_T, class_index, device, view)
         seen = None if index is None else frames_read(index, T)
-        mask, cos_l, cos_r = _insertion(cfg, videos, it, log, streams, seen)
+        mask, cos_l, cos_r = _insertion(cfg, videos, it, log, inserts, seen)
         opt.step()
         if gm: _train_on_synthetic(cfg, trainer, net_opt, videos, mine, n_classes, view, it)
         if cos_l is not None: log.record_cos(it, cos_l, cos_r, mask, _any_inserted(mask))
