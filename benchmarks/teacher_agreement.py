@@ -14,7 +14,7 @@ from prism_nb.artifacts import load_condensed
 from prism_nb.cache import load_data
 from prism_nb.bench import BenchConfig, BENCH_FILE, cell_dir
 from prism_nb.evaluate import teacher_logits
-from prism_nb.teachers import get_teacher
+from prism_nb.teachers import get_teacher, teacher_summary
 
 def agreement(run, teacher, device) -> float:
     "Percentage of the videos of run folder `run` that `teacher` assigns to their own label."
@@ -38,7 +38,7 @@ def main():
             rows.append(dict(method=spec, vpc=vpc, seeds=len(vals), agreement_mean=float(np.mean(vals)), agreement_std=float(np.std(vals))))
             print(f"{spec:24s} vpc {vpc}: {rows[-1]['agreement_mean']:5.1f} +- {rows[-1]['agreement_std']:4.1f} % ({len(vals)} seeds)")
     res = dict(command='python ' + ' '.join(sys.argv), bench=a.bench, data=cfg.data, device=str(device),
-               teacher={k: teacher.manifest.get(k) for k in ('arch', 'test_top1', 'key_hash')}, rows=rows,
+               teacher=teacher_summary(teacher), rows=rows,
                machine=dict(platform=platform.platform(), cpus=os.cpu_count(), torch=torch.__version__), date=time.strftime('%Y-%m-%d %H:%M'))
     write_json_atomic(a.results, res)
 

@@ -18,7 +18,7 @@ from prism_nb.artifacts import load_condensed
 from prism_nb.cache import load_data
 from prism_nb.bench import BenchConfig, BENCH_FILE, cell_dir, provenance
 from prism_nb.evaluate import get_config, without_flips, shared_crop_flip
-from prism_nb.teachers import get_teacher, teacher_epochs
+from prism_nb.teachers import get_teacher, teacher_epochs, teacher_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,7 +62,7 @@ def main(argv=None):
                   f"{train.classes[t['favourite']]} by {t['margin']:.1f}, MSE {t['total_mse']:.0f} of which {t['const_mse']:.0f} left by the "
                   f"constant | " + ', '.join(f"{x['arch']} {x['top1']:.1f}% loss {x['final_loss']:.0f}, {x['on_favourite']:.0f}% on it" for x in s))
     write_json_atomic(a.out, dict(benchmark='unified_diagnosis', bench=a.bench, data=cfg.data, method=a.method, views=a.views,
-                                  classes=list(train.classes), teacher={k: teacher.manifest.get(k) for k in ('arch', 'test_top1', 'key_hash')},
+                                  classes=list(train.classes), teacher=teacher_summary(teacher),
                                   protocol=dict(crop_scale=ev.crop_scale, crop_ratio=ev.crop_ratio, flip=ev.flip), cells=cells,
                                   **provenance()))
     print(f"wrote {a.out}")

@@ -25,7 +25,7 @@ from prism_nb.cache import load_data
 from prism_nb.bench import provenance
 from prism_nb.methods import run_method
 from prism_nb.evaluate import evaluate, split_validation
-from prism_nb.teachers import get_teacher, teacher_epochs
+from prism_nb.teachers import get_teacher, teacher_epochs, teacher_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 VAL_FRACTION, VPC = 0.2, 5
@@ -50,7 +50,7 @@ def main(argv=None):
             rec['runs'][key] = dict(variant=v, seed=seed, options=VARIANTS[v], val_top1=r['top1']['mean'], predicted=np.array(r['confusion']).sum(0).tolist(), final_loss=r['final_loss'][0], seconds=time.time() - t0)
             print(key, f"val top-1 {r['top1']['mean']:.1f}", f"{time.time() - t0:.0f} s", flush=True)
             rec.update(data=a.data, arch=a.arch, vpc=VPC, val_fraction=VAL_FRACTION, epochs=r['epochs'], protocol_epochs=r['protocol_epochs'],
-                       teacher={k: teacher.manifest.get(k) for k in ('arch', 'test_top1', 'key_hash')},
+                       teacher=teacher_summary(teacher),
                        **provenance())
             means = {w: float(np.mean([r['val_top1'] for r in rec['runs'].values() if r['variant'] == w])) for w in {r['variant'] for r in rec['runs'].values()}}
             rec.update(val_top1_mean=means, chosen=max(means, key=means.get)); write_json_atomic(path, rec)

@@ -17,7 +17,7 @@ from .methods import run_method, get_method, available_methods
 from .artifacts import read_manifest, check_run, data_fingerprints, CONDENSED
 from .cache import load_data
 from .runs import save_method, evaluate_run
-from .teachers import get_teacher, teacher_epochs
+from .teachers import get_teacher, teacher_epochs, teacher_summary
 from .evaluate import get_config, protocol_needs_teacher, protocol_label
 from .viz import PLOTLY_JS, bench_chart, write_chart
 
@@ -293,7 +293,7 @@ def bench(
     relabels = protocol_needs_teacher(get_config(cfg.protocol, **cfg.eval_options)) and not condense_only
     if relabels or any(get_method(parse_method_spec(s)[0]).needs_teacher for s in cfg.methods):
         tt = time.time(); teacher = get_teacher(train, test, device=device, epochs=cfg.teacher_epochs or teacher_epochs(train))
-        rec.setdefault('teacher', {}).update({k: teacher.manifest.get(k) for k in ('arch', 'test_top1', 'key_hash', 'train_s')}, loaded_s=time.time() - tt)
+        rec.setdefault('teacher', {}).update(teacher_summary(teacher, 'train_s'), loaded_s=time.time() - tt)
     for spec, vpc, seed in progress(bench_cells(cfg), desc='bench cells'):
         run_cell(out, spec, vpc, seed, cfg, train, test, device, teacher, evaluate=not condense_only)
     rec.update(machine=machine_info(), device=str(device), command=command, finished=time.strftime('%Y-%m-%d %H:%M'))

@@ -20,9 +20,9 @@ from .evaluate import (get_config, fit, test_report, build_model, arch_name, Nor
 # %% auto #0
 __all__ = ['TEACHER_KIND', 'TEACHER_EPOCHS', 'TEACHER_BATCH', 'TEACHER_LR', 'TEACHER_DEFAULTS', 'TEACHERS_DIR',
            'SMOOTH_TEACHER_EPOCHS', 'TEACHER_EPOCH_PRESETS', 'TEACHER_FIT_LOSS', 'LABEL_ONLY_FIELDS', 'TEACHER_WHY',
-           'CPU_CLIP_S', 'REF_VOXELS', 'GPU_SPEEDUP', 'FEATURE_BATCH', 'CLIP_EPS', 'teacher_epochs', 'train_teacher',
-           'save_teacher', 'load_teacher', 'data_fingerprint', 'teacher_key', 'teacher_note', 'get_teacher',
-           'soft_labels', 'per_clip_input', 'teacher_features']
+           'CPU_CLIP_S', 'REF_VOXELS', 'GPU_SPEEDUP', 'TEACHER_SUMMARY', 'FEATURE_BATCH', 'CLIP_EPS', 'teacher_epochs',
+           'train_teacher', 'save_teacher', 'load_teacher', 'data_fingerprint', 'teacher_key', 'teacher_note',
+           'get_teacher', 'teacher_summary', 'soft_labels', 'per_clip_input', 'teacher_features']
 
 # %% ../nbs/08_teachers.ipynb #17058c9e
 TEACHER_KIND = 'teacher'
@@ -192,6 +192,16 @@ def get_teacher(
     if is_main(): save_teacher(path, model)
     barrier(); model.from_cache = False
     return model
+
+# %% ../nbs/08_teachers.ipynb #472da27e
+TEACHER_SUMMARY = ('arch', 'test_top1', 'key_hash') # the manifest fields that name a teacher in a record
+
+def teacher_summary(
+    teacher, # a teacher from `get_teacher` or `load_teacher`
+    *extra:str, # more manifest fields, e.g. 'train_s'
+) -> dict:
+    "The manifest fields of `teacher` that a record keeps: architecture, test top-1, cache key (and `extra`)."
+    return {k: teacher.manifest.get(k) for k in TEACHER_SUMMARY + extra}
 
 # %% ../nbs/08_teachers.ipynb #9c59dd74
 def soft_labels(
