@@ -1,7 +1,9 @@
 """Record where PRISM placed its key frames in bench cells: the key-frame lists of every video of one method spec's
-condensed sets, per regime, VPC and seed, read from the cells' manifests (nothing is condensed again).
+condensed sets, per regime, VPC and seed, read from the cells' manifests, and what each eps of the paper's sweep would
+promote on their trajectories (`prism_nb.analysis.cosine_shares` of their logs); nothing is condensed again.
 
-`nbs/31_insertion.ipynb` reads the record to say which classes receive key frames and where.
+`nbs/31_insertion.ipynb` reads the record to say which classes receive key frames and where, `nbs/35_ablations.ipynb` why
+the eps sweep behaves as it does.
 
 usage:    python benchmarks/record_insertion.py --bench smooth=runs/i12/cellsA motion=runs/i12m/cellsA [--spec prism:init=real]
 recorded: python benchmarks/record_insertion.py --bench smooth=runs/i12/cellsA motion=runs/i12m/cellsA
@@ -11,7 +13,8 @@ import argparse
 from pathlib import Path
 from prism_nb.bench import cell_dir, provenance
 from prism_nb.core import write_json_atomic, read_manifest
-from prism_nb.analysis import run_of_manifest
+from prism_nb.analysis import run_of_manifest, cosine_shares
+from prism_nb.artifacts import load_log
 
 ROOT = Path(__file__).resolve().parents[1]
 FIELDS = ('dataset', 'vpc', 'seed', 'iterations', 'frames', 'stored_frames', 'full_frames', 'bench_spec') # beside `run_of_manifest`'s
@@ -22,8 +25,9 @@ def cells(bench:Path, spec:str) -> list:
     if not folder.is_dir(): raise SystemExit(f"{bench}: no cells of {spec!r} (expected {folder})")
     out = []
     for run in sorted(folder.iterdir()):
-        m = read_manifest(run, 'condensed')
-        out.append({k: m[k] for k in FIELDS} | run_of_manifest(m) | dict(cell=run.name))
+        m, log = read_manifest(run, 'condensed'), load_log(run)
+        cos = None if log is None else cosine_shares(log, m['iterations'], m['config']['warmup'], m['config']['cooldown'])
+        out.append({k: m[k] for k in FIELDS} | run_of_manifest(m) | dict(cell=run.name, cosines=cos))
     if not out: raise SystemExit(f"{folder}: holds no condensed cell")
     return sorted(out, key=lambda c: (c['vpc'], c['seed']))
 

@@ -10,10 +10,13 @@ import json
 from pathlib import Path
 import numpy as np
 from .core import *
+import torch
+from .keyframes import insertion_active
+
 
 # %% auto #0
-__all__ = ['MOTION_GROUPS', 'motion_group', 'keyframe_table', 'group_means', 'interior_fraction', 'run_of_manifest',
-           'runs_from_folders', 'runs_from_bench']
+__all__ = ['MOTION_GROUPS', 'EPS_SWEEP', 'motion_group', 'keyframe_table', 'group_means', 'interior_fraction', 'run_of_manifest',
+           'runs_from_folders', 'runs_from_bench', 'cosine_shares']
 
 # %% ../nbs/14_analysis.ipynb #3443b2c6
 MOTION_GROUPS = dict(
@@ -82,3 +85,20 @@ def runs_from_bench(
     res = json.loads(Path(path).read_text())['summary'][variant]['runs']
     return [dict(classes=classes, labels=[i * len(classes) // len(r['keyframes']) for i in range(len(r['keyframes']))],
                  keyframes=r['keyframes']) for r in res]
+
+# %% ../nbs/14_analysis.ipynb #bc666b45
+EPS_SWEEP = (-0.2, -0.1, 0.0, 0.1, 0.2) # thresholds of the PRISM paper's eps sweep that issue 12 runs
+
+def cosine_shares(
+    log:dict, # run log tensors (`prism_nb.artifacts.load_log`): 'cos_left', 'cos_right' (n, N, T, NaN at key frames), 'cos_iters' (n,)
+    iterations:int, # the run's iterations
+    warmup:float, # its warm-up fraction
+    cooldown:float, # its cool-down fraction
+    thresholds:tuple=EPS_SWEEP, # eps values to count for
+) -> dict:
+    "`{'shares': {eps: share}, 'median', 'pairs'}`: the share of logged non-key frames in the insertion window whose larger key-frame cosine is below each eps."
+    window = torch.tensor([insertion_active(int(i), iterations, warmup, cooldown) for i in log['cos_iters']], dtype=torch.bool)
+    larger = torch.maximum(log['cos_left'].float(), log['cos_right'].float())[window]
+    larger = larger[~larger.isnan()] # key frames have no cosine
+    if not larger.numel(): return dict(shares={str(e): None for e in thresholds}, median=None, pairs=0)
+    return dict(shares={str(e): float((larger < e).double().mean()) for e in thresholds}, median=float(larger.median()), pairs=larger.numel())
