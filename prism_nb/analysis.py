@@ -86,7 +86,7 @@ def runs_from_bench(
     return [dict(classes=classes, labels=[i * len(classes) // len(r['keyframes']) for i in range(len(r['keyframes']))],
                  keyframes=r['keyframes']) for r in res]
 
-# %% ../nbs/14_analysis.ipynb #bc666b45
+# %% ../nbs/14_analysis.ipynb #5f0bcd5c
 EPS_SWEEP = (-0.2, -0.1, 0.0, 0.1, 0.2) # thresholds of the PRISM paper's eps sweep that issue 12 runs
 
 def cosine_shares(

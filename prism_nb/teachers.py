@@ -193,7 +193,7 @@ def get_teacher(
     barrier(); model.from_cache = False
     return model
 
-# %% ../nbs/08_teachers.ipynb #472da27e
+# %% ../nbs/08_teachers.ipynb #884d65e8
 TEACHER_SUMMARY = ('arch', 'test_top1', 'key_hash') # the manifest fields that name a teacher in a record
 
 def teacher_summary(
