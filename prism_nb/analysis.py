@@ -8,11 +8,9 @@ Docs: https://prism-nb.github.io/prism_nb/analysis.html.md"""
 from __future__ import annotations
 import json
 from pathlib import Path
-import numpy as np
+import numpy as np, torch
 from .core import *
-import torch
 from .keyframes import insertion_active
-
 
 # %% auto #0
 __all__ = ['MOTION_GROUPS', 'EPS_SWEEP', 'motion_group', 'keyframe_table', 'group_means', 'interior_fraction', 'run_of_manifest',
@@ -87,7 +85,7 @@ def runs_from_bench(
                  keyframes=r['keyframes']) for r in res]
 
 # %% ../nbs/14_analysis.ipynb #5f0bcd5c
-EPS_SWEEP = (-0.2, -0.1, 0.0, 0.1, 0.2) # thresholds of the PRISM paper's eps sweep that issue 12 runs
+EPS_SWEEP = (-0.2, -0.1, 0.0, 0.1, 0.2) # the eps values of the PRISM paper's sweep (supplementary Table B) from -0.2 to 0.2
 
 def cosine_shares(
     log:dict, # run log tensors (`prism_nb.artifacts.load_log`): 'cos_left', 'cos_right' (n, N, T, NaN at key frames), 'cos_iters' (n,)
