@@ -61,7 +61,8 @@ def check_page(name:str, png:Path) -> dict:
 def bench_chart_page(bench:Path, work:Path) -> Path:
     "`chart.html` (and `plotly.min.js`) re-drawn from `bench/table.json` in `work`."
     from prism_nb.viz import bench_chart, write_chart
-    rec = json.loads((bench/'table.json').read_text())
+    from prism_nb.bench import read_table
+    rec = read_table(bench)
     label = ', '.join(dict.fromkeys(r.get('protocol', rec['config']['protocol']) for r in rec['rows']))
     return write_chart(bench_chart(rec['rows'], title=f"{rec['config']['data']}: {label} top-1 against storage"), work/'chart.html')
 

@@ -7,9 +7,9 @@ record only (`bench.json`, `table.csv`, `table.json`, `chart.html`), and the cha
 usage: python benchmarks/record_pair.py --name bench_smooth --work runs/i11_merged runs/i11/a runs/i11/b runs/i11/c
 """
 from __future__ import annotations
-import argparse, json, shutil, sys
+import argparse, shutil, sys
 from pathlib import Path
-from prism_nb.bench import bench, BenchConfig, BENCH_FILE
+from prism_nb.bench import bench, BenchConfig, BENCH_FILE, read_table
 from record_bench import union_config, publish # the same union grid and record copy
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,6 +29,6 @@ def main(argv=None):
                 if not dst.exists(): shutil.copytree(Path(s)/proto/'cells'/rel, dst)
         bench(work/proto, cfg, table_only=True, command='python ' + ' '.join([sys.argv[0]] + (argv or sys.argv[1:])))
         out = results/f'{a.name}_{proto}'; publish(work/proto, out)
-        print(f'{out}: {len(json.loads((out/"table.json").read_text())["rows"])} rows')
+        print(f'{out}: {len(read_table(out)["rows"])} rows')
 
 if __name__ == '__main__': main()

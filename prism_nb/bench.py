@@ -25,8 +25,8 @@ from .viz import PLOTLY_JS, bench_chart, write_chart
 __all__ = ['BENCH_METHODS', 'EXTENDED_METHODS', 'QUICK_ITERATIONS', 'QUICK_EPOCHS', 'QUICK_TEACHER_EPOCHS', 'GRIDS',
            'COMPATIBLE_FIELDS', 'BENCH_FILE', 'BENCH_ENTRIES', 'TABLE_COLUMNS', 'CSV_COLUMNS', 'parse_method_spec',
            'BenchConfig', 'bench_config', 'check_bench_out', 'open_bench', 'cell_dir', 'BenchWarning', 'cell_ok',
-           'set_aside', 'run_cell', 'bench_cells', 'storage_matched', 'bench_table', 'write_table', 'machine_info',
-           'provenance', 'bench']
+           'set_aside', 'run_cell', 'bench_cells', 'storage_matched', 'bench_table', 'write_table', 'read_table',
+           'machine_info', 'provenance', 'bench']
 
 # %% ../nbs/20_bench.ipynb #b5a62ccf
 def parse_method_spec(
@@ -252,6 +252,14 @@ def write_table(
     fig = bench_chart(rows, title=f"{meta['config']['data']}: {label} top-1 against storage")
     write_chart(fig, paths['chart'])
     return paths
+
+def read_table(
+    out:str|Path, # bench folder, or its record (e.g. `results/bench_smooth`)
+) -> dict:
+    "The record `write_table` wrote to `out/table.json`: the bench record with its `rows` and `storage_matched`."
+    f = Path(out)/'table.json'
+    if not f.exists(): raise FileNotFoundError(f"{f}: no bench table here; `prism-nb bench --out {out}` writes one")
+    return json.loads(f.read_text())
 
 # %% ../nbs/20_bench.ipynb #5b42aff8
 def machine_info() -> dict:
