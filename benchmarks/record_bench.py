@@ -4,21 +4,27 @@ The cells of every source are merged into `<work>` (a cell present in several so
 grid is tabulated there (`bench(..., table_only=True)`), and `results/<name>/` receives the record only (`bench.json`,
 `table.csv`, `table.json`, `chart.html`), its chart loading the shared `results/plotly.min.js`.
 
+With `--extend results/<name>`, the rows of that earlier record which the new cells do not replace (same method spec,
+VPC and architecture) are carried into the new record, each marked with `carried_from` (the earlier record's command), and
+the record's `carried` names the earlier record: a table can grow by new cells after its earlier cells' folders are gone.
+
 usage: python benchmarks/record_bench.py --name bench_smooth_vdsd --work runs/i12/merged_vdsd runs/i12/v1 runs/i12/v2
+       python benchmarks/record_bench.py --name bench_smooth --extend results/bench_smooth --work runs/s13_merged runs/s10a runs/sdb
 """
 from __future__ import annotations
 import argparse, json, shutil, sys
+from dataclasses import asdict
 from pathlib import Path
-from prism_nb.bench import bench, BenchConfig, BENCH_FILE, COMPATIBLE_FIELDS
+from prism_nb.bench import bench, BenchConfig, BENCH_FILE, COMPATIBLE_FIELDS, read_table, write_table
 from prism_nb.viz import PLOTLY_JS
 from prism_nb.core import write_json_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORD = (BENCH_FILE, 'table.csv', 'table.json', 'chart.html')
 
-def union_config(sources) -> BenchConfig:
-    "The grid holding every source bench folder's methods, VPCs and seeds; the sources must agree on `COMPATIBLE_FIELDS`."
-    cfgs = [json.loads((Path(s)/BENCH_FILE).read_text())['config'] for s in sources]
+def union_config(sources, cfgs=None) -> BenchConfig:
+    "The grid holding every source bench folder's (or every config in `cfgs`) methods, VPCs and seeds; they must agree on `COMPATIBLE_FIELDS`."
+    cfgs = cfgs or [json.loads((Path(s)/BENCH_FILE).read_text())['config'] for s in sources]
     for s, c in zip(sources[1:], cfgs[1:]):
         bad = [k for k in COMPATIBLE_FIELDS if c[k] != cfgs[0][k]]
         if bad: raise SystemExit(f"{s}: {bad} differ from {sources[0]}; one table holds one protocol")
@@ -32,9 +38,25 @@ def publish(work, out):
     html = (out/'chart.html').read_text().replace(f'src="{PLOTLY_JS}"', f'src="../{PLOTLY_JS}"', 1); (out/'chart.html').write_text(html)
     if not (out.parent/PLOTLY_JS).exists(): shutil.copy2(work/PLOTLY_JS, out.parent/PLOTLY_JS)
 
+def extend(work, rec, earlier):
+    "Carry the rows of the record `earlier` that `rec`'s rows do not replace into `rec`, and rewrite `work`'s table."
+    old = read_table(earlier); key = lambda r: (r['method'], r['vpc'], r['arch'])
+    new_cfg = json.loads(json.dumps(asdict(BenchConfig(**rec['config']))))
+    cfg = union_config([earlier, work], [old['config'], new_cfg])
+    new = {key(r) for r in rec['rows']}
+    carried = [dict(r, carried_from=old['command']) for r in old['rows'] if key(r) not in new]
+    order = {m: i for i, m in enumerate(cfg.methods)}
+    rows = sorted(carried + rec['rows'], key=lambda r: (order[r['method']], r['vpc'], r['arch']))
+    rec = {k: v for k, v in rec.items() if k != 'rows'} | dict(config=asdict(cfg), carried=dict(
+        record=str(earlier), command=old['command'], tabulated=old.get('tabulated'), rows=len(carried),
+        sources=json.loads((Path(earlier)/BENCH_FILE).read_text()).get('sources') if (Path(earlier)/BENCH_FILE).exists() else None))
+    write_table(work, rows, rec)
+    return dict(rec, rows=rows)
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--name', required=True); p.add_argument('--work', required=True); p.add_argument('sources', nargs='+')
+    p.add_argument('--extend', default=None, help="an earlier record (results/<name>) whose rows the new cells do not replace are carried over")
     a = p.parse_args(argv); work, out = Path(a.work), ROOT/'results'/a.name
     cfg = union_config(a.sources)
     for s in a.sources:
@@ -43,6 +65,7 @@ def main(argv=None):
             if not dst.exists(): shutil.copytree(cell, dst)
     rec = bench(work, cfg, table_only=True, command='python ' + ' '.join([sys.argv[0]] + (argv or sys.argv[1:])))
     rec['sources'] = {s: json.loads((Path(s)/BENCH_FILE).read_text()).get('sessions', []) for s in a.sources}
+    if a.extend: rec = extend(work, rec, a.extend)
     write_json_atomic(work/BENCH_FILE, {k: v for k, v in rec.items() if k != 'rows'})
     publish(work, out); print(f"{out}: {len(rec['rows'])} rows")
 
