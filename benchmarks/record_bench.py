@@ -9,7 +9,7 @@ VPC and architecture) are carried into the new record, each marked with `carried
 the record's `carried` names the earlier record: a table can grow by new cells after its earlier cells' folders are gone.
 
 usage: python benchmarks/record_bench.py --name bench_smooth_vdsd --work runs/i12/merged_vdsd runs/i12/v1 runs/i12/v2
-       python benchmarks/record_bench.py --name bench_smooth --extend results/bench_smooth --work runs/s13_merged runs/s10a runs/sdb
+       python benchmarks/record_bench.py --name bench_smooth --extend results/bench_smooth --work runs/s13_merged runs/sdb1 runs/sdb5
 """
 from __future__ import annotations
 import argparse, json, shutil, sys

@@ -17,8 +17,8 @@ Any method and any of its learning rates can be swept: `--methods` takes method 
 usage:    python benchmarks/sweep.py --data synth:regime=smooth [--methods prism dm] [--vpc 1] [--lrs 1,3,10,30,100]
                                       [--iterations 200,500,1000] [--protocol unified] [--eval-seeds 0,1]
 recorded: python benchmarks/sweep.py --data synth:regime=smooth  ->  results/sweep_smooth.json
-          python benchmarks/sweep.py --methods static-dynamic:static_iterations=200,dynamic_iterations=200,batch_real=16 \
-              --lr-option lr_dynamic --lrs 0.1,1,10,100 --base-iterations 0 --iterations '' --arch miniC3D_in \
+          python benchmarks/sweep.py --methods static-dynamic:static_iterations=200,dynamic_iterations=200,batch_real=16,lr_hallucinator=0.0001 \
+              --lr-option lr_dynamic --lrs 0.1,1,10 --base-iterations 0 --iterations '' --arch miniC3D_in \
               --eval-option label=hard --eval-option loss=ce --out results/sd_lr_smooth.json
 """
 from __future__ import annotations
@@ -46,9 +46,8 @@ def condense_and_score(method, fit_part, val, vpc, seed, kind, protocol, eval_se
     ev = evaluate(syn, val, protocol, arch, seeds=eval_seeds, epochs=epochs, teacher=teacher, device=device, **(eval_options or {}))
     losses = res.log['losses'] if res.log and 'losses' in res.log else torch.zeros(0)
     keep = np.unique(np.linspace(0, len(losses) - 1, min(LOSS_POINTS, len(losses))).astype(int)) if len(losses) else []
-    pixels = syn.data
     return dict(val_top1=ev['top1']['mean'], val_top1_runs=ev['top1']['runs'], condense_s=res.seconds, eval_s=ev['wall_s'],
-                pixel_range=[float(pixels.min()), float(pixels.max())],
+                pixel_range=[float(syn.data.min()), float(syn.data.max())],
                 stored_frames=int(res.videos.n_keyframes), warnings=ev['warnings'],
                 loss_curve=dict(iterations=[int(i) for i in keep], loss=[float(losses[i]) for i in keep]), config=res.config)
 
