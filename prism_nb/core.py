@@ -6,7 +6,7 @@ Docs: https://prism-nb.github.io/prism_nb/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #9d0797fa
 from __future__ import annotations
-import base64, dataclasses, fcntl, hashlib, json, math, os, random, shutil, sys, tempfile, uuid, warnings
+import base64, dataclasses, fcntl, hashlib, json, math, os, random, shutil, sys, tempfile, threading, uuid, warnings
 from concurrent.futures import ThreadPoolExecutor
 from fastcore.imports import IN_NOTEBOOK
 from contextlib import contextmanager
@@ -18,14 +18,14 @@ import prism_nb
 from .distributed import is_main
 
 # %% auto #0
-__all__ = ['VIDEO_LAYOUT', 'CHANNELS', 'MIB', 'PLOTLY_RENDERER', 'STATIC_ENV', 'STATIC_SCALE', 'VIDEO_LIMIT', 'POSITIVE',
-           'NON_NEGATIVE', 'AT_LEAST_ONE', 'FRACTION', 'BELOW_ONE', 'COSINE', 'LOCK_ENV', 'STALE_PATTERNS',
+__all__ = ['VIDEO_LAYOUT', 'CHANNELS', 'MIB', 'PLOTLY_RENDERER', 'STATIC_ENV', 'STATIC_SCALE', 'STATIC_TIMEOUT', 'VIDEO_LIMIT',
+           'POSITIVE', 'NON_NEGATIVE', 'AT_LEAST_ONE', 'FRACTION', 'BELOW_ONE', 'COSINE', 'LOCK_ENV', 'STALE_PATTERNS',
            'FORMAT_VERSION', 'MANIFEST', 'ST_DTYPES', 'MAX_HEADER', 'CHECKSUM_CHUNK', 'RUN_FILES', 'BENCH_MARK',
            'FOLDER_GUARDS', 'check_video_batch', 'in_test', 'get_device', 'cuda_or_skip', 'seed_everything', 'progress',
-           'static_figures', 'static_png', 'use_plotly_mimetype', 'DataError', 'ArtifactError', 'DivergedError',
-           'OutputError', 'lr_hint', 'check_finite', 'check_numbers', 'check_choice', 'strict_json', 'json_text',
-           'umask', 'apply_umask', 'lock_file', 'path_lock', 'clean_stale', 'atomic_dir', 'atomic_write',
-           'write_json_atomic', 'safetensors_header', 'file_checksum', 'save_artifact', 'read_manifest',
+           'static_figures', 'browser_path', 'call_with_timeout', 'static_png', 'use_plotly_mimetype', 'DataError',
+           'ArtifactError', 'DivergedError', 'OutputError', 'lr_hint', 'check_finite', 'check_numbers', 'check_choice',
+           'strict_json', 'json_text', 'umask', 'apply_umask', 'lock_file', 'path_lock', 'clean_stale', 'atomic_dir',
+           'atomic_write', 'write_json_atomic', 'safetensors_header', 'file_checksum', 'save_artifact', 'read_manifest',
            'verify_checksum', 'load_artifact', 'register_folder_guard', 'check_out', 'check_out_file', 'PeakMemory']
 
 # %% ../nbs/00_core.ipynb #c345496e
@@ -100,12 +100,33 @@ def progress(
 PLOTLY_RENDERER = 'prism_nb' # plotly JSON plus a static PNG
 STATIC_ENV = 'PRISM_NB_STATIC' # '1': figures carry a static PNG, '0': they do not (default: on outside tests)
 STATIC_SCALE = 1 # pixels of the static PNG per figure pixel
+STATIC_TIMEOUT = 60 # seconds one PNG may take (the first starts the browser); past it figures carry the JSON only
 _static_state = {} # 'failed': why kaleido could not draw (then no further attempt)
 
 def static_figures() -> bool:
     "Whether notebook figures carry a static PNG: `$PRISM_NB_STATIC` when set, else outside tests."
     v = os.environ.get(STATIC_ENV)
     return not in_test() if v is None else v.strip().lower() not in ('', '0', 'false', 'no')
+
+def browser_path() -> str|None:
+    "Path of the Chrome/Chromium that kaleido would start, or None when there is none."
+    from choreographer.browsers.chromium import Chromium
+    return Chromium.find_browser(skip_local=False)
+
+def call_with_timeout(
+    f, # the function to call
+    timeout:float, # seconds to wait for it
+    *args, **kwargs, # passed on to `f`
+):
+    "`f(*args, **kwargs)` run in a daemon thread, raising `TimeoutError` when it has not returned within `timeout` seconds."
+    out = {}
+    def run():
+        try: out['value'] = f(*args, **kwargs)
+        except BaseException as e: out['error'] = e
+    t = threading.Thread(target=run, daemon=True); t.start(); t.join(timeout)
+    if t.is_alive(): raise TimeoutError(f"{getattr(f, '__name__', f)} did not return within {timeout} s")
+    if 'error' in out: raise out['error']
+    return out['value']
 
 def static_png(
     fig, # a plotly figure or figure dict
@@ -117,9 +138,11 @@ def static_png(
         import kaleido, plotly.io as pio
         with warnings.catch_warnings():
             warnings.simplefilter('ignore')
-            if not _static_state: kaleido.start_sync_server(silence_warnings=True); _static_state['server'] = True
-            return pio.to_image(fig, format='png', scale=scale)
-    except Exception as e: # no kaleido, no browser, or a browser that would not start
+            if not _static_state:
+                if browser_path() is None: raise FileNotFoundError('no Chrome/Chromium browser found (kaleido needs one)')
+                kaleido.start_sync_server(silence_warnings=True); _static_state['server'] = True
+            return call_with_timeout(pio.to_image, STATIC_TIMEOUT, fig, format='png', scale=scale)
+    except Exception as e: # no kaleido, no browser, a browser that would not start, or one that never answered
         _static_state['failed'] = f"{type(e).__name__}: {e}"; return None
 
 def _renderer():
