@@ -10,6 +10,7 @@ the record's `carried` names the earlier record: a table can grow by new cells a
 
 usage: python benchmarks/record_bench.py --name bench_smooth_vdsd --work runs/i12/merged_vdsd runs/i12/v1 runs/i12/v2
        python benchmarks/record_bench.py --name bench_smooth --extend results/bench_smooth --work runs/s13_merged runs/sdb1 runs/sdb5
+       python benchmarks/record_bench.py --name bench_smooth --extend results/bench_smooth --work runs/s14_merged runs/s14m runs/s14d
 """
 from __future__ import annotations
 import argparse, json, shutil, sys
@@ -44,12 +45,13 @@ def extend(work, rec, earlier):
     new_cfg = json.loads(json.dumps(asdict(BenchConfig(**rec['config']))))
     cfg = union_config([earlier, work], [old['config'], new_cfg])
     new = {key(r) for r in rec['rows']}
-    carried = [dict(r, carried_from=old['command']) for r in old['rows'] if key(r) not in new]
+    carried = [dict(r, carried_from=r.get('carried_from', old['command'])) for r in old['rows'] if key(r) not in new] # a row carried before keeps the command that made it
     order = {m: i for i, m in enumerate(cfg.methods)}
     rows = sorted(carried + rec['rows'], key=lambda r: (order[r['method']], r['vpc'], r['arch']))
+    earlier_rec = json.loads((Path(earlier)/BENCH_FILE).read_text()) if (Path(earlier)/BENCH_FILE).exists() else {}
     rec = {k: v for k, v in rec.items() if k != 'rows'} | dict(config=asdict(cfg), carried=dict(
         record=str(earlier), command=old['command'], tabulated=old.get('tabulated'), rows=len(carried),
-        sources=json.loads((Path(earlier)/BENCH_FILE).read_text()).get('sources') if (Path(earlier)/BENCH_FILE).exists() else None))
+        sources=earlier_rec.get('sources'), carried=earlier_rec.get('carried'))) # the earlier record's own carried rows, so the chain stays whole
     write_table(work, rows, rec)
     return dict(rec, rows=rows)
 
