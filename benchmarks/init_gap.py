@@ -5,7 +5,8 @@ rebuilds those starting clips for a cell's (VPC, seed), checks that the cells di
 closer to them than to the clips of another seed), saves them as a run folder and evaluates it with the cells' bench
 protocol, architecture and evaluation seed. Cells that share a (VPC, seed) share one starting set and one evaluation.
 
-usage: python benchmarks/init_gap.py --work runs/init_gap runs/s14m/cells/mtt/vpc5-seed0 runs/s14d/cells/datm/vpc5-seed0
+usage: python benchmarks/init_gap.py --work runs/init_gap runs/s14m/cells/mtt/vpc5-seed0 runs/s14d/cells/datm/vpc5-seed0 \
+           runs/s14m1/cells/mtt/vpc1-seed0 runs/s14d1/cells/datm/vpc1-seed0
 """
 from __future__ import annotations
 import argparse, json, sys, time
@@ -40,7 +41,7 @@ def main(argv=None):
     keys = ('data', 'protocol', 'archs', 'epochs', 'eval_options')
     if any(tuple(c[k] for k in keys) != tuple(cfgs[0][k] for k in keys) for c in cfgs): raise SystemExit("the cells come from benches of different data or protocols")
     cfg = cfgs[0]; name = cfg['eval_options'].get('name', cfg['protocol']); arch, = cfg['archs']
-    train, test = load_data(cfg['data']); rec = dict(command='python ' + ' '.join([sys.argv[0]] + (argv or sys.argv[1:])), bench=cfg, starts={}, cells={})
+    train, test = load_data(cfg['data']); rec = dict(command='python ' + ' '.join([sys.argv[0]] + (argv or sys.argv[1:])), evaluation={k: cfg[k] for k in keys}, starts={}, cells={})
     for cell in cells:
         videos, m = load_run(cell); vpc, seed = m['vpc'], m['seed']; key = f"vpc{vpc}-seed{seed}"
         start, labels = real_batch(train, vpc, seed_everything(seed)); other, _ = real_batch(train, vpc, seed_everything(OTHER_SEED))
