@@ -48,10 +48,9 @@ def extend(work, rec, earlier):
     carried = [dict(r, carried_from=r.get('carried_from', old['command'])) for r in old['rows'] if key(r) not in new] # a row carried before keeps the command that made it
     order = {m: i for i, m in enumerate(cfg.methods)}
     rows = sorted(carried + rec['rows'], key=lambda r: (order[r['method']], r['vpc'], r['arch']))
-    earlier_rec = json.loads((Path(earlier)/BENCH_FILE).read_text()) if (Path(earlier)/BENCH_FILE).exists() else {}
     rec = {k: v for k, v in rec.items() if k != 'rows'} | dict(config=asdict(cfg), carried=dict(
         record=str(earlier), command=old['command'], tabulated=old.get('tabulated'), rows=len(carried),
-        sources=earlier_rec.get('sources'), carried=earlier_rec.get('carried'))) # the earlier record's own carried rows, so the chain stays whole
+        sources=old.get('sources'), carried=old.get('carried'))) # the earlier record's own carried rows, so the chain stays whole
     write_table(work, rows, rec)
     return dict(rec, rows=rows)
 
