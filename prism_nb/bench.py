@@ -176,9 +176,14 @@ def run_cell(
     if evaluate: evaluate_run(run, cfg.protocol, list(cfg.archs), [seed], cfg.epochs, device, test=test, teacher=teacher, **cfg.eval_options)
     return run
 
-def bench_cells(cfg:BenchConfig) -> list:
+def bench_cells(
+    cfg:BenchConfig, # the bench
+    only_seeds:list|None=None, # run only these of the seeds 0..seeds-1 (e.g. one process per seed, side by side); None: all
+) -> list:
     "The `(spec, vpc, seed)` cells of a bench in running order: VPC by VPC, seed by seed, so that a stopped bench has whole rows."
-    return [(m, v, s) for v in cfg.vpcs for s in range(cfg.seeds) for m in cfg.methods]
+    bad = sorted(set(only_seeds or ()) - set(range(cfg.seeds)))
+    if bad: raise ValueError(f"only_seeds: {bad} not among the bench's seeds 0..{cfg.seeds - 1}; raise --seeds to include them")
+    return [(m, v, s) for v in cfg.vpcs for s in range(cfg.seeds) if only_seeds is None or s in only_seeds for m in cfg.methods]
 
 # %% ../nbs/20_bench.ipynb #ac8f9885
 def _at_frames(frames, points):
@@ -282,11 +287,12 @@ def bench(
     command:str|None=None, # the command line, recorded with the table
     table_only:bool=False, # run nothing: tabulate the finished cells of `cfg` (e.g. of a stopped bench, or cells merged from another folder)
     condense_only:bool=False, # condense the unfinished cells, evaluate none (e.g. while the protocol's teacher trains elsewhere)
+    only_seeds:list|None=None, # run only these seeds' cells (see `bench_cells`); the table covers every finished seed
 ) -> dict:
     "Run every unfinished cell of `cfg` into `out`, then write the table and chart; returns the table record."
     cfg = cfg or bench_config(); device = get_device(device); out = Path(out)
     for spec in cfg.methods: parse_method_spec(spec)
-    rec = open_bench(out, cfg); t0 = time.time()
+    cells = bench_cells(cfg, only_seeds); rec = open_bench(out, cfg); t0 = time.time()
     if table_only:
         rec.update(command=command, machine=machine_info(), tabulated=time.strftime('%Y-%m-%d %H:%M'))
         rows = bench_table(out)
@@ -302,10 +308,10 @@ def bench(
     if relabels or any(get_method(parse_method_spec(s)[0]).needs_teacher for s in cfg.methods):
         tt = time.time(); teacher = get_teacher(train, test, device=device, epochs=cfg.teacher_epochs or teacher_epochs(train))
         rec.setdefault('teacher', {}).update(teacher_summary(teacher, 'train_s'), loaded_s=time.time() - tt)
-    for spec, vpc, seed in progress(bench_cells(cfg), desc='bench cells'):
+    for spec, vpc, seed in progress(cells, desc='bench cells'):
         run_cell(out, spec, vpc, seed, cfg, train, test, device, teacher, evaluate=not condense_only)
     rec.update(machine=machine_info(), device=str(device), command=command, finished=time.strftime('%Y-%m-%d %H:%M'))
-    rec.setdefault('sessions', []).append(dict(grid=asdict(cfg), seconds=time.time() - t0))
+    rec.setdefault('sessions', []).append(dict(grid=asdict(cfg), seconds=time.time() - t0, **({'only_seeds': list(only_seeds)} if only_seeds is not None else {})))
     barrier(); rows = bench_table(out)
     if is_main(): write_json_atomic(out/BENCH_FILE, rec); write_table(out, rows, rec)
     return dict(rec, rows=rows)

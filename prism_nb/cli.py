@@ -202,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     add(b, '--data', BenchConfig, default=None, help='dataset spec (default: the grid\'s, SynthActions)'); add(b, '--methods', BenchConfig, nargs='+', default=None, help='method specs, e.g. random dm prism prism:insertion=none (default: the grid\'s)')
     add(b, '--vpc', BenchConfig, 'vpcs', type=int_list, default=None, help="videos per class, comma-separated, e.g. 1,5 (default: the grid's)")
     add(b, '--seeds', BenchConfig, type=int, default=None, help=doc_of(BenchConfig, 'seeds') + " (default: the grid's)")
+    b.add_argument('--only-seeds', type=int_list, default=None, help='run only these seeds\' cells, comma-separated, e.g. 1,2 (one process per seed side by side); the table covers every finished seed')
     add(b, '--protocol', BenchConfig, default=None, choices=list(PROTOCOLS), help=doc_of(BenchConfig, 'protocol') + " (default: the grid's; see `prism-nb protocols`)")
     add(b, '--arch', BenchConfig, 'archs', default=None, help=f"evaluation architectures, comma-separated, from: {archs} (default: the grid's; see `prism-nb archs`)")
     add(b, '--epochs', BenchConfig, type=int, default=None); add(b, '--iterations', BenchConfig, type=int, default=None)
@@ -293,7 +294,7 @@ def cmd_bench(args):
         ov['eval_options'] = dataclass_options(EvalConfig, ['--' + kv for kv in args.eval_option], 'bench --eval-option', skip=('epochs',))
     cfg = bench_config('quick' if args.quick else args.grid, **ov)
     res = bench(args.out, cfg, args.device, command='prism-nb ' + ' '.join(sys.argv[1:]), table_only=args.table_only,
-                condense_only=args.condense_only)
+                condense_only=args.condense_only, only_seeds=args.only_seeds)
     print(f"{'method':34s} {'vpc':>3s} {'arch':10s} {'top-1':>14s} {'top-5':>14s} {'frames':>8s} {'MiB':>8s} {'cond s':>7s} {'eval s':>7s}")
     for r in res['rows']:
         pm = lambda m, sd: f"{m:6.2f} +- {sd:5.2f}" if r['seeds'] > 1 else f"{m:6.2f}{'(1 seed)':>9s}" # one seed: a single run

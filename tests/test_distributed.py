@@ -12,7 +12,7 @@ from safetensors.torch import load_file
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 SPEC = 'synth:classes=5,train=3,test=2,length=8,size=16' # 5 classes: ranks own 2 and 3
-TIMING = {'seconds', 'peak_memory_mib', 'world_size', 'created', 'checksums', 'experts_trained'} # manifest fields that may differ between launches
+TIMING = {'seconds', 'peak_memory_mib', 'peak_graph_mib', 'world_size', 'created', 'checksums', 'experts_trained'} # manifest fields that may differ between launches (measurements of the machine)
 MEASURED = {'graph_bytes'} # log tensors that are measurements of the machine, not results
 
 def launch(tmp, *args, ranks=1):
