@@ -4,9 +4,12 @@ MTT, DATM and `dm:init=real`/`prism:init=real` start from `real_batch(train, vpc
 rebuilds those starting clips for a cell's (VPC, seed), checks that the cells did start there (each cell's key frames lie
 closer to them than to the clips of another seed), saves them as a run folder and evaluates it with the cells' bench
 protocol, architecture and evaluation seed. Cells that share a (VPC, seed) share one starting set and one evaluation.
+With `--extend <earlier json>` the earlier record's cells and starting sets that this call does not recompute are carried
+into the new one, each marked `carried_from` (the earlier command): the record grows after earlier cells' folders are gone.
 
 usage: python benchmarks/init_gap.py --work runs/init_gap runs/s14m/cells/mtt/vpc5-seed0 runs/s14d/cells/datm/vpc5-seed0 \
            runs/s14m1/cells/mtt/vpc1-seed0 runs/s14d1/cells/datm/vpc1-seed0
+       python benchmarks/init_gap.py --work runs/init_gap15 --extend results/init_gap_smooth.json runs/s15a/cells/mtt/vpc5-seed1 runs/s15b/cells/mtt/vpc5-seed2
 """
 from __future__ import annotations
 import argparse, json, sys, time
@@ -37,12 +40,18 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('cells', nargs='+'); p.add_argument('--work', required=True)
     p.add_argument('--out', default=str(ROOT/'results'/'init_gap_smooth.json'))
+    p.add_argument('--extend', default=None, help="an earlier record whose cells and starting sets this call does not recompute are carried over")
     a = p.parse_args(argv); cells = [Path(c) for c in a.cells]
     cfgs = [cell_bench_config(c) for c in cells]
     keys = ('data', 'protocol', 'archs', 'epochs', 'eval_options')
     if any(tuple(c[k] for k in keys) != tuple(cfgs[0][k] for k in keys) for c in cfgs): raise SystemExit("the cells come from benches of different data or protocols")
     cfg = cfgs[0]; bcfg = BenchConfig(**cfg); arch, = cfg['archs']
     train, test = load_data(cfg['data']); rec = dict(command='python ' + ' '.join([sys.argv[0]] + (argv or sys.argv[1:])), evaluation={k: cfg[k] for k in keys}, starts={}, cells={})
+    if a.extend:
+        old = json.loads(Path(a.extend).read_text())
+        if old['evaluation'] != rec['evaluation']: raise SystemExit(f"{a.extend}: evaluated as {old['evaluation']}, not as these cells' bench ({rec['evaluation']})")
+        carry = lambda d: {k: v | dict(carried_from=v.get('carried_from', old['command'])) for k, v in d.items()}
+        rec['starts'], rec['cells'] = carry(old['starts']), carry({k: v for k, v in old['cells'].items() if k not in map(str, cells)})
     for cell in cells:
         videos, m = load_run(cell); vpc, seed = m['vpc'], m['seed']; key = f"vpc{vpc}-seed{seed}"
         start, labels = real_batch(train, vpc, seed_everything(seed)); other, _ = real_batch(train, vpc, seed_everything(OTHER_SEED))
