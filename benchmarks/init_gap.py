@@ -50,8 +50,8 @@ def main(argv=None):
     if a.extend:
         old = json.loads(Path(a.extend).read_text())
         if old['evaluation'] != rec['evaluation']: raise SystemExit(f"{a.extend}: evaluated as {old['evaluation']}, not as these cells' bench ({rec['evaluation']})")
-        carry = lambda d: {k: v | dict(carried_from=v.get('carried_from', old['command'])) for k, v in d.items()}
-        rec['starts'], rec['cells'] = carry(old['starts']), carry({k: v for k, v in old['cells'].items() if k not in map(str, cells)})
+        given = set(map(str, cells)); carry = lambda d: {k: v | dict(carried_from=v.get('carried_from', old['command'])) for k, v in d.items()}
+        rec['starts'], rec['cells'] = carry(old['starts']), carry({k: v for k, v in old['cells'].items() if k not in given})
     for cell in cells:
         videos, m = load_run(cell); vpc, seed = m['vpc'], m['seed']; key = f"vpc{vpc}-seed{seed}"
         start, labels = real_batch(train, vpc, seed_everything(seed)); other, _ = real_batch(train, vpc, seed_everything(OTHER_SEED))

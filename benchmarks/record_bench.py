@@ -86,6 +86,7 @@ def main(argv=None):
     p.add_argument('--extend', default=None, help="an earlier record (results/<name>) whose rows the new cells do not replace are carried over")
     p.add_argument('--pool', action='store_true', help="with --extend: pool a new row with the earlier record's row of the same key (other seeds) instead of replacing it")
     a = p.parse_args(argv); work, out = Path(a.work), ROOT/'results'/a.name
+    if a.pool and not a.extend: p.error('--pool needs --extend')
     cfg = union_config(a.sources)
     for s in a.sources:
         for cell in sorted((Path(s)/'cells').glob('*/*')):
@@ -93,7 +94,6 @@ def main(argv=None):
             if not dst.exists(): shutil.copytree(cell, dst)
     rec = bench(work, cfg, table_only=True, command='python ' + ' '.join([sys.argv[0]] + (argv or sys.argv[1:])))
     rec['sources'] = {s: json.loads((Path(s)/BENCH_FILE).read_text()).get('sessions', []) for s in a.sources}
-    if a.pool and not a.extend: raise SystemExit('--pool needs --extend')
     if a.extend: rec = extend(work, rec, a.extend, a.pool)
     write_json_atomic(work/BENCH_FILE, {k: v for k, v in rec.items() if k != 'rows'})
     publish(work, out); print(f"{out}: {len(rec['rows'])} rows")
