@@ -7,6 +7,8 @@ grid is tabulated there (`bench(..., table_only=True)`), and `results/<name>/` r
 With `--extend results/<name>`, the rows of that earlier record which the new cells do not replace (same method spec,
 VPC and architecture) are carried into the new record, each marked with `carried_from` (the earlier record's command), and
 the record's `carried` names the earlier record: a table can grow by new cells after its earlier cells' folders are gone.
+The record's `teachers` names the teacher each source read (arch, test top-1, cache key) for the selection methods or a
+soft-label protocol: the same teacher key can train to another accuracy on another machine.
 With `--pool` as well, a new row whose key is in the earlier record is pooled with it instead of replacing it: the new cells
 must be other seeds than the earlier row's (e.g. a bench run with `--only-seeds 1,2` after a one-seed record of seed 0). The
 pooled row's mean and std (numpy's, ddof 0) are those of all the seeds together, its other columns the seed-weighted means
@@ -27,6 +29,11 @@ from prism_nb.core import write_json_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORD = (BENCH_FILE, 'table.csv', 'table.json', 'chart.html')
+
+def source_provenance(sources):
+    "Per source bench folder: its sessions (grid, seconds, seeds), and the teacher it read (`teacher_summary`) where it read one."
+    recs = {s: json.loads((Path(s)/BENCH_FILE).read_text()) for s in sources}
+    return {s: r.get('sessions', []) for s, r in recs.items()}, {s: r['teacher'] for s, r in recs.items() if r.get('teacher')}
 
 def union_config(sources, cfgs=None) -> BenchConfig:
     "The grid holding every source bench folder's (or every config in `cfgs`) methods, VPCs and seeds; they must agree on `COMPATIBLE_FIELDS`."
@@ -76,7 +83,7 @@ def extend(work, rec, earlier, pool=False):
     rows = sorted(carried + rec['rows'], key=lambda r: (order[r['method']], r['vpc'], r['arch']))
     rec = {k: v for k, v in rec.items() if k != 'rows'} | dict(config=asdict(cfg), carried=dict(
         record=str(earlier), command=old['command'], tabulated=old.get('tabulated'), rows=len(carried),
-        sources=old.get('sources'), carried=old.get('carried'))) # the earlier record's own carried rows, so the chain stays whole
+        sources=old.get('sources'), teachers=old.get('teachers'), carried=old.get('carried'))) # the earlier record's own carried rows, so the chain stays whole
     write_table(work, rows, rec)
     return dict(rec, rows=rows)
 
@@ -93,7 +100,7 @@ def main(argv=None):
             dst = work/'cells'/cell.relative_to(Path(s)/'cells')
             if not dst.exists(): shutil.copytree(cell, dst)
     rec = bench(work, cfg, table_only=True, command='python ' + ' '.join([sys.argv[0]] + (argv or sys.argv[1:])))
-    rec['sources'] = {s: json.loads((Path(s)/BENCH_FILE).read_text()).get('sessions', []) for s in a.sources}
+    rec['sources'], rec['teachers'] = source_provenance(a.sources)
     if a.extend: rec = extend(work, rec, a.extend, a.pool)
     write_json_atomic(work/BENCH_FILE, {k: v for k, v in rec.items() if k != 'rows'})
     publish(work, out); print(f"{out}: {len(rec['rows'])} rows")

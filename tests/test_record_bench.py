@@ -1,5 +1,5 @@
-"""`benchmarks/record_bench.py --pool`: a row pooled from two records' disjoint seeds equals the row of all the seeds together."""
-import importlib.util, math
+"""`benchmarks/record_bench.py`: a row pooled from two records' disjoint seeds (`--pool`) equals the row of all the seeds together; a record names each source's teacher."""
+import importlib.util, json, math
 from pathlib import Path
 import numpy as np, pytest
 
@@ -24,3 +24,10 @@ def test_pool_equals_all_seeds():
 def test_pool_refuses_other_protocol():
     a, b = row([18.3], [61.0], [1.]), row([20.0], [60.0], [1.])
     with pytest.raises(SystemExit, match='cannot be pooled'): rb.pool_rows(a, b | dict(epochs=100, protocol='unified-hard (100 of 300 epochs)'), 'x')
+
+def test_source_provenance_names_teachers(tmp_path):
+    teacher = dict(arch='miniC3D', test_top1=99.0, key='ea05')
+    for name, extra in (('a', dict(teacher=teacher)), ('b', {})):
+        (tmp_path/name).mkdir(); (tmp_path/name/rb.BENCH_FILE).write_text(json.dumps(dict(sessions=[dict(seconds=1.0)], **extra)))
+    sessions, teachers = rb.source_provenance([tmp_path/'a', tmp_path/'b'])
+    assert sessions == {tmp_path/'a': [dict(seconds=1.0)], tmp_path/'b': [dict(seconds=1.0)]} and teachers == {tmp_path/'a': teacher}
