@@ -69,8 +69,8 @@ def pool_rows(a, b, note):
     if a.get('per_class') and b.get('per_class'): row['per_class'] = {k: w(v, b['per_class'][k]) for k, v in a['per_class'].items()}
     return row
 
-def extend(rec, earlier, pool=False):
-    "`rec` with the rows of the record `earlier` that its rows do not replace carried into it (or, with `pool`, the ones they share pooled)."
+def extend(work, rec, earlier, pool=False):
+    "`rec` (tabulated in the bench folder `work`) with the rows of the record `earlier` that its rows do not replace carried into it (or, with `pool`, the ones they share pooled)."
     old = read_table(earlier); key = lambda r: (r['method'], r['vpc'], r['arch'])
     new_cfg = json.loads(json.dumps(asdict(BenchConfig(**rec['config']))))
     cfg = union_config([earlier, work], [old['config'], new_cfg])
@@ -100,7 +100,7 @@ def main(argv=None):
             if not dst.exists(): shutil.copytree(cell, dst)
     rec = bench(work, cfg, table_only=True, command='python ' + ' '.join([sys.argv[0]] + (argv or sys.argv[1:])))
     rec['sources'], rec['teachers'] = source_provenance(a.sources)
-    if a.extend: rec = extend(rec, a.extend, a.pool)
+    if a.extend: rec = extend(work, rec, a.extend, a.pool)
     meta = {k: v for k, v in rec.items() if k != 'rows'}
     write_table(work, rec['rows'], meta); write_json_atomic(work/BENCH_FILE, meta) # table.json carries the sources and teachers too
     publish(work, out); print(f"{out}: {len(rec['rows'])} rows")

@@ -31,3 +31,13 @@ def test_source_provenance_names_teachers(tmp_path):
         (tmp_path/name).mkdir(); (tmp_path/name/rb.BENCH_FILE).write_text(json.dumps(dict(sessions=[dict(seconds=1.0)], **extra)))
     sessions, teachers = rb.source_provenance([tmp_path/'a', tmp_path/'b'])
     assert sessions == {tmp_path/'a': [dict(seconds=1.0)], tmp_path/'b': [dict(seconds=1.0)]} and teachers == {tmp_path/'a': teacher}
+
+def test_extend_carries_rows_and_teachers(tmp_path):
+    from dataclasses import asdict
+    cfg = asdict(rb.BenchConfig(methods=('mtt',), vpcs=(5,)))
+    earlier = tmp_path/'earlier'; earlier.mkdir()
+    (earlier/'table.json').write_text(json.dumps(dict(config=cfg, command='old', teachers={'runs/a': dict(test_top1=89.7)}, rows=[row([18.3], [61.0], [1.])])))
+    new = dict(config=cfg | dict(vpcs=[10]), command='new', rows=[row([30.0], [70.0], [1.]) | dict(vpc=10)])
+    rec = rb.extend(tmp_path/'work', new, earlier)
+    assert [(r['vpc'], r.get('carried_from')) for r in rec['rows']] == [(5, 'old'), (10, None)] and list(rec['config']['vpcs']) == [5, 10]
+    assert rec['carried']['teachers'] == {'runs/a': dict(test_top1=89.7)} and rec['carried']['command'] == 'old'
