@@ -30,9 +30,12 @@ from prism_nb.core import write_json_atomic
 ROOT = Path(__file__).resolve().parents[1]
 RECORD = (BENCH_FILE, 'table.csv', 'table.json', 'chart.html')
 
-def source_provenance(sources):
-    "Per source bench folder: its sessions (grid, seconds, seeds), and the teacher it read (`teacher_summary`) where it read one."
-    recs = {s: json.loads((Path(s)/BENCH_FILE).read_text()) for s in sources}
+def read_sources(sources) -> dict:
+    "Each source bench folder's `bench.json`, read once."
+    return {s: json.loads((Path(s)/BENCH_FILE).read_text()) for s in sources}
+
+def source_provenance(recs):
+    "Per source (`read_sources`): its sessions (grid, seconds, seeds), and the teacher it read (`teacher_summary`) where it read one."
     return {s: r.get('sessions', []) for s, r in recs.items()}, {s: r['teacher'] for s, r in recs.items() if r.get('teacher')}
 
 def union_config(sources, cfgs=None) -> BenchConfig:
@@ -93,13 +96,13 @@ def main(argv=None):
     p.add_argument('--pool', action='store_true', help="with --extend: pool a new row with the earlier record's row of the same key (other seeds) instead of replacing it")
     a = p.parse_args(argv); work, out = Path(a.work), ROOT/'results'/a.name
     if a.pool and not a.extend: p.error('--pool needs --extend')
-    cfg = union_config(a.sources)
+    recs = read_sources(a.sources); cfg = union_config(a.sources, [r['config'] for r in recs.values()])
     for s in a.sources:
         for cell in sorted((Path(s)/'cells').glob('*/*')):
             dst = work/'cells'/cell.relative_to(Path(s)/'cells')
             if not dst.exists(): shutil.copytree(cell, dst)
     rec = bench(work, cfg, table_only=True, command='python ' + ' '.join([sys.argv[0]] + (argv or sys.argv[1:])))
-    rec['sources'], rec['teachers'] = source_provenance(a.sources)
+    rec['sources'], rec['teachers'] = source_provenance(recs)
     if a.extend: rec = extend(work, rec, a.extend, a.pool)
     meta = {k: v for k, v in rec.items() if k != 'rows'}
     write_table(work, rec['rows'], meta); write_json_atomic(work/BENCH_FILE, meta) # table.json carries the sources and teachers too

@@ -29,7 +29,7 @@ def test_source_provenance_names_teachers(tmp_path):
     teacher = dict(arch='miniC3D', test_top1=99.0, key='ea05')
     for name, extra in (('a', dict(teacher=teacher)), ('b', {})):
         (tmp_path/name).mkdir(); (tmp_path/name/rb.BENCH_FILE).write_text(json.dumps(dict(sessions=[dict(seconds=1.0)], **extra)))
-    sessions, teachers = rb.source_provenance([tmp_path/'a', tmp_path/'b'])
+    sessions, teachers = rb.source_provenance(rb.read_sources([tmp_path/'a', tmp_path/'b']))
     assert sessions == {tmp_path/'a': [dict(seconds=1.0)], tmp_path/'b': [dict(seconds=1.0)]} and teachers == {tmp_path/'a': teacher}
 
 def test_extend_carries_rows_and_teachers(tmp_path):
