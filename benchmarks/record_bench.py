@@ -40,7 +40,7 @@ def source_provenance(recs):
 
 def union_config(sources, cfgs=None) -> BenchConfig:
     "The grid holding every source bench folder's (or every config in `cfgs`) methods, VPCs and seeds; they must agree on `COMPATIBLE_FIELDS`."
-    cfgs = cfgs or [json.loads((Path(s)/BENCH_FILE).read_text())['config'] for s in sources]
+    cfgs = cfgs or [r['config'] for r in read_sources(sources).values()]
     for s, c in zip(sources[1:], cfgs[1:]):
         bad = [k for k in COMPATIBLE_FIELDS if c[k] != cfgs[0][k]]
         if bad: raise SystemExit(f"{s}: {bad} differ from {sources[0]}; one table holds one protocol")
